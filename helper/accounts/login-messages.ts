@@ -1,0 +1,35 @@
+import type { ErrorCode } from '../../protocol';
+import type { AttemptOutcome } from '../policy/login-policy';
+import { isIcloudHost } from '../policy/password-shape';
+
+/** What a user reads when adding or testing an account fails, with the step to take next. */
+export function loginFailureMessage(
+  account: { host: string; port: number },
+  outcome: AttemptOutcome | 'password-shape',
+  reason: string,
+): { code: ErrorCode; message: string } {
+  const icloud = isIcloudHost(account.host);
+  switch (outcome) {
+    case 'password-shape':
+      return { code: 'password-shape', message: reason };
+    case 'auth-rejected':
+      return {
+        code: 'auth-rejected',
+        message: icloud
+          ? 'iCloud rejected the app-specific password — create a new one at account.apple.com (Sign-In and Security → App-Specific Passwords) and enter it here. The helper will not try this one again.'
+          : `${account.host} rejected the username or password (${reason}). Check them and try again; the helper will not retry this password by itself.`,
+      };
+    case 'throttled':
+      return {
+        code: 'server-refused',
+        message: `${account.host} asked us to slow down (${reason}). The helper waits at least 15 minutes before the next try.`,
+      };
+    case 'network':
+      return {
+        code: 'connection-failed',
+        message: `Could not reach ${account.host}:${account.port} (${reason}). Check the server address, the port and your connection.`,
+      };
+    default:
+      return { code: 'server-refused', message: `${account.host} answered with an error (${reason}). Try again later.` };
+  }
+}

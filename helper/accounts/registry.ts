@@ -1,0 +1,272 @@
+/**
+ * All accounts of the helper: one AccountSession each (so one IMAP connection each), with its
+ * settings, its password in the secret store, its login policy and new-mail marks on disk.
+ * Implements the MailService the WebSocket server drives; knows nothing about sockets.
+ */
+import { EventEmitter } from 'node:events';
+import { join } from 'node:path';
+import type { AccountChanges, AccountStatus, Body, LoginLogEntry, MessageKey, NewAccount } from '../../protocol';
+import { AccountSession, SessionError, type SessionDelta, type SessionSnapshot, type SessionTuning } from '../mail/account-session';
+import type { Clock } from '../mail/clock';
+import { systemClock } from '../mail/clock';
+import { NewMailMarks } from '../mail/new-mail-marks';
+import { LoginPolicy } from '../policy/login-policy';
+import { isIcloudHost } from '../policy/password-shape';
+import { addAccount, loadConfig, removeAccount, saveConfig, updateAccount, type AccountConfig, type HelperConfig } from '../store/config';
+import { FilePolicyStore } from '../store/policy-store';
+import type { SecretStore } from '../store/secrets';
+import { FileMarkStore } from '../store/mark-store';
+import { MailServiceError, type AccountSnapshot, type MailService, type MailServiceEvents } from './mail-service';
+import { accountIdFor } from './account-naming';
+import { loginFailureMessage } from './login-messages';
+
+export interface RegistryOptions {
+  configDir: string;
+  stateDir: string;
+  secrets: SecretStore;
+  clock?: Clock;
+  random?: () => number;
+  tuning?: Partial<SessionTuning>;
+  log?: (event: string, fields?: Record<string, unknown>) => void;
+}
+
+interface Entry {
+  account: AccountConfig;
+  session: AccountSession;
+  policy: LoginPolicy;
+}
+
+const ICLOUD_WEBMAIL = 'https://www.icloud.com/mail/';
+
+export class AccountRegistry extends EventEmitter implements MailService {
+  private config: HelperConfig = { version: 1, accounts: [] };
+  private readonly entries = new Map<string, Entry>();
+  private readonly clock: Clock;
+
+  private constructor(private readonly opts: RegistryOptions) {
+    super();
+    this.clock = opts.clock ?? systemClock;
+  }
+
+  /** Loads the settings and starts one session per account. */
+  static async open(opts: RegistryOptions): Promise<AccountRegistry> {
+    const registry = new AccountRegistry(opts);
+    registry.config = await loadConfig(opts.configDir);
+    for (const account of registry.config.accounts) {
+      const entry = await registry.prepare(account);
+      entry.session.start();
+    }
+    return registry;
+  }
+
+  async close(): Promise<void> {
+    await Promise.all([...this.entries.values()].map((entry) => entry.session.stop()));
+  }
+
+  snapshots(): AccountSnapshot[] {
+    return [...this.entries.values()].map((entry) => ({ account: this.status(entry), previews: entry.session.previews() }));
+  }
+
+  override on<E extends keyof MailServiceEvents>(event: E, listener: MailServiceEvents[E]): this {
+    return super.on(event, listener);
+  }
+
+  override off<E extends keyof MailServiceEvents>(event: E, listener: MailServiceEvents[E]): this {
+    return super.off(event, listener);
+  }
+
+  // ------------------------------------------------------------------ mail actions
+
+  getBody(accountId: string, key: MessageKey, markSeen: boolean): Promise<Body> {
+    return this.act(accountId, (s) => s.getBody(key, markSeen));
+  }
+
+  setSeen(accountId: string, keys: MessageKey[], seen: boolean): Promise<void> {
+    return this.act(accountId, (s) => s.setSeen(keys, seen));
+  }
+
+  markAllRead(accountId: string): Promise<number> {
+    return this.act(accountId, (s) => s.markAllRead());
+  }
+
+  archive(accountId: string, key: MessageKey): Promise<void> {
+    return this.act(accountId, (s) => s.archive(key));
+  }
+
+  delete(accountId: string, key: MessageKey): Promise<void> {
+    return this.act(accountId, (s) => s.delete(key));
+  }
+
+  private async act<T>(accountId: string, work: (session: AccountSession) => Promise<T>): Promise<T> {
+    const entry = this.entry(accountId);
+    try {
+      return await work(entry.session);
+    } catch (err) {
+      if (err instanceof SessionError) throw new MailServiceError(err.code, err.message);
+      throw err;
+    }
+  }
+
+  // ------------------------------------------------------------------ accounts
+
+  async addAccount(input: NewAccount): Promise<AccountStatus> {
+    const host = input.host.trim().toLowerCase();
+    const username = input.username.trim();
+    if (this.config.accounts.some((a) => a.host === host && a.username === username)) {
+      throw new MailServiceError('invalid', `${username} on ${host} is already added.`);
+    }
+    const account: AccountConfig = {
+      id: accountIdFor(username, host, new Set(this.entries.keys())),
+      label: input.label?.trim() || username,
+      kind: input.kind,
+      host,
+      port: input.port,
+      tls: input.tls,
+      username,
+      watchedFolders: [],
+      previewCount: 50,
+    };
+    const entry = await this.prepare(account, { register: false });
+    const client = await this.loginOnce(entry, input.password, 'add-account');
+    try {
+      await this.opts.secrets.set(account.id, input.password);
+      await this.saveConfig(addAccount(this.config, account));
+    } catch (err) {
+      await client.logout().catch(() => client.close());
+      throw err;
+    }
+    this.entries.set(account.id, entry);
+    // The session adopts the logged-in client: adding an account costs exactly one login.
+    entry.session.start(client);
+    return this.status(entry);
+  }
+
+  async testAccount(input: NewAccount): Promise<void> {
+    const account: AccountConfig = {
+      id: accountIdFor(input.username.trim(), input.host.trim().toLowerCase(), new Set()),
+      label: '',
+      kind: input.kind,
+      host: input.host.trim().toLowerCase(),
+      port: input.port,
+      tls: input.tls,
+      username: input.username.trim(),
+      watchedFolders: [],
+      previewCount: 1,
+    };
+    const existing = this.entries.get(account.id);
+    // A test of an added account's own settings goes through that account's budget and state.
+    const entry = existing ?? (await this.prepare(account, { register: false }));
+    const client = await this.loginOnce(entry, input.password, 'add-account');
+    await client.logout().catch(() => client.close());
+  }
+
+  async updateAccount(accountId: string, changes: AccountChanges): Promise<AccountStatus> {
+    const entry = this.entry(accountId);
+    const { password, ...settings } = changes;
+    if (Object.keys(settings).length > 0) {
+      await this.saveConfig(updateAccount(this.config, accountId, settings));
+      // The session holds this same object: label, folders and preview count apply at once.
+      Object.assign(entry.account, settings);
+    }
+    if (password !== undefined) {
+      await this.opts.secrets.set(accountId, password);
+      await entry.policy.newPassword();
+      entry.session.wake();
+    }
+    const status = this.status(entry);
+    this.emit('account', status);
+    return status;
+  }
+
+  async removeAccount(accountId: string): Promise<void> {
+    const entry = this.entry(accountId);
+    await entry.session.stop();
+    this.entries.delete(accountId);
+    await this.saveConfig(removeAccount(this.config, accountId));
+    await this.opts.secrets.delete(accountId);
+    // The login log and budget stay on disk: adding the account again must not reset them.
+    this.emit('account-removed', accountId);
+  }
+
+  async retryLogin(accountId: string): Promise<void> {
+    const entry = this.entry(accountId);
+    const result = await entry.policy.userRetry();
+    if (!result.ok) throw new MailServiceError('login-not-allowed', result.reason);
+    entry.session.wake();
+  }
+
+  async loginLog(accountId: string): Promise<LoginLogEntry[]> {
+    return this.entry(accountId).policy.log();
+  }
+
+  // ------------------------------------------------------------------ internals
+
+  private entry(accountId: string): Entry {
+    const entry = this.entries.get(accountId);
+    if (!entry) throw new MailServiceError('not-found', 'No such account: it may have been removed.');
+    return entry;
+  }
+
+  private async prepare(account: AccountConfig, { register = true } = {}): Promise<Entry> {
+    const { stateDir } = this.opts;
+    const policy = new LoginPolicy({
+      store: new FilePolicyStore({ stateDir, accountId: account.id }),
+      now: () => this.clock.now(),
+      random: this.opts.random ?? Math.random,
+    });
+    await policy.load();
+    const marks = new NewMailMarks(new FileMarkStore(join(stateDir, `marks-${account.id}.json`)));
+    await marks.load();
+    const session = new AccountSession({
+      account,
+      password: async () => (await this.opts.secrets.get(account.id)) ?? undefined,
+      policy,
+      marks,
+      clock: this.clock,
+      tuning: this.opts.tuning,
+      log: this.opts.log,
+    });
+    const entry: Entry = { account, session, policy };
+    session.on('status', () => this.entries.get(account.id) === entry && this.emit('account', this.status(entry)));
+    session.on('snapshot', (snapshot: SessionSnapshot) =>
+      this.emit('snapshot', { account: this.status(entry), previews: snapshot.previews }),
+    );
+    session.on('delta', (delta: SessionDelta) => this.emit('delta', { accountId: account.id, ...delta }));
+    if (register) this.entries.set(account.id, entry);
+    return entry;
+  }
+
+  /** One login for add/test, under the policy; failures become messages a user can act on. */
+  private async loginOnce(entry: Entry, password: string, trigger: 'add-account') {
+    const decision = entry.policy.decide();
+    if (decision.kind !== 'login') throw new MailServiceError('login-not-allowed', decision.reason);
+    const result = await entry.session.tryLogin(password, trigger);
+    if ('client' in result) return result.client;
+    const { code, message } = loginFailureMessage(entry.account, result.outcome, result.reason);
+    throw new MailServiceError(code, message);
+  }
+
+  private async saveConfig(next: HelperConfig): Promise<void> {
+    await saveConfig(this.opts.configDir, next);
+    this.config = next;
+  }
+
+  private status(entry: Entry): AccountStatus {
+    const { account, session } = entry;
+    const state = session.state;
+    return {
+      id: account.id,
+      label: account.label,
+      kind: account.kind,
+      host: account.host,
+      username: account.username,
+      state: state.state,
+      ...(state.reason ? { stateReason: state.reason.slice(0, 1024) } : {}),
+      ...(state.until ? { until: state.until } : {}),
+      ...(state.lastAliveAt ? { lastAliveAt: state.lastAliveAt } : {}),
+      unreadCount: session.unreadCount,
+      passwordStore: this.opts.secrets.kind,
+      ...(account.kind === 'icloud' || isIcloudHost(account.host) ? { webmailUrl: ICLOUD_WEBMAIL } : {}),
+    };
+  }
+}
