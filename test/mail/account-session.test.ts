@@ -4,7 +4,7 @@
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { startDovecot, type DovecotServer } from '../harness/dovecot';
-import { startProxy, type Proxy } from '../harness/proxy';
+import { startProxy, type TcpProxy as Proxy } from '../harness/proxy';
 import { connectOtherDevice, type OtherDevice } from '../harness/other-device';
 import { buildMessage } from '../harness/messages';
 import { newStores, startSession, type SessionRecorder, type Stores } from './session-fixture';
@@ -164,7 +164,8 @@ describe('AccountSession on a real Dovecot', () => {
     const first = proxy.connectionsTotal;
     proxy.stall();
     const uid = await other.append('INBOX', message('during stall'));
-    await s.until(() => s.statuses.some((st) => st.state === 'connecting'), 'stall detected', 10_000);
+    const idleAt = s.statuses.length;
+    await s.until(() => s.statuses.slice(idleAt).some((st) => st.state === 'connecting'), 'stall detected', 10_000);
     proxy.resume();
     await s.until(() => s.notified().includes(uid), 'mail after stall', 30_000);
     expect(proxy.connectionsTotal).toBe(first + 1);
