@@ -284,6 +284,8 @@ export class AccountSession extends EventEmitter {
     this.setStatus({ state: 'syncing' });
     this.enqueue('first sync', async () => {
       await this.openInbox();
+      // Visit watched folders now, so their new-mail marks start here and not at the first poll.
+      await this.pollFolders();
       this.setStatus({ state: 'idle' });
     }).catch((err: unknown) => this.dropLink(`sync failed: ${errorMessage(err)}`));
     this.scheduleFolderPoll();
