@@ -1,0 +1,21 @@
+import { join, resolve } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { helperPaths } from './paths';
+
+describe('helperPaths', () => {
+  it('puts everything under MAIL_NOTIFIER_HOME when set', () => {
+    const root = resolve('/tmp/mn');
+    expect(helperPaths({ MAIL_NOTIFIER_HOME: '/tmp/mn' })).toEqual({
+      configDir: join(root, 'config'),
+      stateDir: join(root, 'state'),
+      logDir: join(root, 'log'),
+    });
+    expect(helperPaths({ MAIL_NOTIFIER_HOME: 'rel' }).configDir).toBe(join(resolve('rel'), 'config'));
+  });
+
+  it('uses the platform folders named mail-notifier otherwise', () => {
+    const paths = helperPaths({});
+    for (const dir of Object.values(paths)) expect(dir).toMatch(/[/\\]mail-notifier$/);
+    expect(new Set(Object.values(paths)).size).toBe(3);
+  });
+});
