@@ -1,0 +1,91 @@
+/**
+ * `helper start`: wires the stores, the account registry and the WebSocket server together and
+ * runs until SIGINT/SIGTERM. No logic of its own beyond the order of things.
+ */
+import { join } from 'node:path';
+import type { Logger } from 'pino';
+import { DEFAULT_HELPER_PORT } from '../protocol';
+import { AccountRegistry } from './accounts/registry';
+import { loadConfig } from './store/config';
+import { ensureDir } from './store/atomic-file';
+import type { HelperPaths } from './store/paths';
+import { openSecretStore, type SecretStore } from './store/secrets';
+import { PairingCodes } from './server/pairing';
+import { startHelperServer, type HelperServer } from './server/socket-server';
+import { TokenStore } from './server/tokens';
+import { RuntimeStatusWriter } from './runtime-status';
+import { HELPER_VERSION } from './version';
+
+export interface RunningHelper {
+  port: number;
+  registry: AccountRegistry;
+  server: HelperServer;
+  secrets: SecretStore;
+  pairing: PairingCodes;
+  tokens: TokenStore;
+  stop(): Promise<void>;
+}
+
+export function pairingFile(paths: HelperPaths): string {
+  return join(paths.stateDir, 'pairing-code.json');
+}
+
+export function tokensFile(paths: HelperPaths): string {
+  return join(paths.configDir, 'tokens.json');
+}
+
+export async function runHelper(options: { paths: HelperPaths; logger: Logger; port?: number; hosts?: string[] }): Promise<RunningHelper> {
+  const { paths, logger } = options;
+  await Promise.all([ensureDir(paths.configDir), ensureDir(paths.stateDir)]);
+  const config = await loadConfig(paths.configDir);
+  const secrets = await openSecretStore({ configDir: paths.configDir });
+  if (secrets.note) logger.warn(secrets.note);
+  const registry = await AccountRegistry.open({
+    configDir: paths.configDir,
+    stateDir: paths.stateDir,
+    secrets,
+    log: (event, fields) => logger.info({ ...fields }, event),
+  });
+  const tokens = new TokenStore({ file: tokensFile(paths) });
+  const pairing = new PairingCodes({ file: pairingFile(paths) });
+  let server: HelperServer;
+  try {
+    server = await startHelperServer({
+      port: options.port ?? config.port ?? DEFAULT_HELPER_PORT,
+      ...(options.hosts ? { hosts: options.hosts } : {}),
+      mail: registry,
+      tokens,
+      pairing,
+      logger,
+      helperVersion: HELPER_VERSION,
+    });
+  } catch (err) {
+    await registry.close();
+    throw err;
+  }
+  const startedAt = Date.now();
+  const status = new RuntimeStatusWriter(paths.stateDir, () => ({
+    pid: process.pid,
+    port: server.port,
+    version: HELPER_VERSION,
+    startedAt,
+    updatedAt: Date.now(),
+    clients: server.clients(),
+    accounts: registry.snapshots().map((s) => s.account),
+  }));
+  for (const event of ['snapshot', 'delta', 'account', 'account-removed'] as const) registry.on(event, () => status.changed());
+  await status.flush();
+  return {
+    port: server.port,
+    registry,
+    server,
+    secrets,
+    pairing,
+    tokens,
+    async stop() {
+      await server.close();
+      await registry.close();
+      await status.flush();
+    },
+  };
+}

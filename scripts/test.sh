@@ -1,0 +1,30 @@
+#!/usr/bin/env bash
+# The whole test suite, from a fresh clone: system packages (Dovecot, Chromium), npm packages,
+# type check, unit + integration tests (real Dovecot), extension builds and lint, and the
+# end-to-end tests in real Chromium. `.ci/run` calls exactly this (as `npm test`).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+step() { printf '\n== %s\n' "$1"; }
+
+step "system packages (dovecot-imapd, chromium)"
+bash scripts/ensure-system-packages.sh
+
+step "npm packages"
+npm ci --no-audit --no-fund
+
+step "type check"
+npx tsc --noEmit -p .
+
+step "extension builds (chrome, firefox, safari) and web-ext lint"
+npx wxt build >/dev/null
+npx wxt build -b firefox >/dev/null
+npx wxt build -b safari >/dev/null
+npx web-ext lint --source-dir .output/firefox-mv2 --self-hosted --no-config-discovery
+
+step "unit, integration (real Dovecot) and end-to-end (real Chromium) tests"
+mkdir -p test-artifacts
+status=0
+npx vitest run --reporter=default --reporter=json --outputFile.json=test-artifacts/vitest.json || status=$?
+node scripts/test-summary.mjs test-artifacts/vitest.json
+exit "$status"
