@@ -238,6 +238,8 @@ export class AccountRegistry extends EventEmitter implements MailService {
 
   /** One login for add/test, under the policy; failures become messages a user can act on. */
   private async loginOnce(entry: Entry, password: string, trigger: 'add-account') {
+    // The user typed this password just now: that is the user acting after a rejection.
+    await entry.policy.newPassword();
     const decision = entry.policy.decide();
     if (decision.kind !== 'login') throw new MailServiceError('login-not-allowed', decision.reason);
     const result = await entry.session.tryLogin(password, trigger);
