@@ -1,0 +1,40 @@
+// `npm start`: builds the extension for Chrome and Firefox, then runs the helper in the
+// foreground. The helper prints the pairing code; this prints what to load where.
+import { spawn, spawnSync } from 'node:child_process';
+import { resolve } from 'node:path';
+
+const root = resolve(import.meta.dirname, '..');
+
+function step(label, command, args) {
+  process.stdout.write(`• ${label}… `);
+  const started = Date.now();
+  const result = spawnSync(command, args, { cwd: root, encoding: 'utf8' });
+  if (result.status !== 0) {
+    console.log('failed');
+    console.error(result.stdout, result.stderr);
+    console.error(`\n${label} failed. Run \`npm install\` first if you have not, then try again.`);
+    process.exit(1);
+  }
+  console.log(`done (${((Date.now() - started) / 1000).toFixed(1)} s)`);
+}
+
+step('Building the extension for Chrome', 'npx', ['wxt', 'build']);
+step('Building the extension for Firefox', 'npx', ['wxt', 'build', '-b', 'firefox']);
+
+console.log(`
+Load the extension:
+  Chrome / Edge / Brave: open chrome://extensions, turn on Developer mode, "Load unpacked",
+                         and pick ${resolve(root, '.output/chrome-mv3')}
+  Firefox:               open about:debugging#/runtime/this-firefox, "Load Temporary Add-on…",
+                         and pick ${resolve(root, '.output/firefox-mv2/manifest.json')}
+Then open the extension's settings page, enter the helper address and the pairing code below,
+and add your account (for iCloud: an app-specific password from account.apple.com).
+• Starting the helper (Ctrl-C stops it)…
+`);
+
+const helper = spawn(process.execPath, [resolve(root, 'helper/bin.mjs'), 'start', ...process.argv.slice(2)], {
+  cwd: root,
+  stdio: 'inherit',
+});
+for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, () => helper.kill(signal));
+helper.on('exit', (code) => process.exit(code ?? 0));
