@@ -29,7 +29,9 @@ import { DEFAULT_HELPER_PORT } from '../protocol';
 const USAGE = `mail-notifier helper ${HELPER_VERSION}
 
 Usage: helper <command>
-  start [--port N]          run the helper in the foreground (default port ${DEFAULT_HELPER_PORT})
+  start [--port N] [--no-demo]
+                            run the helper in the foreground (default port ${DEFAULT_HELPER_PORT}); with no
+                            account configured it serves a demo account unless --no-demo
   pair                      print a one-time code to pair the extension (valid 10 minutes)
   status                    accounts, their state and unread counts
   logins [ACCOUNT]          the login log (every login attempt, with its outcome)
@@ -44,14 +46,14 @@ async function main(argv: string[]): Promise<void> {
   const { values, positionals } = parseArgs({
     args: argv,
     allowPositionals: true,
-    options: { port: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
+    options: { port: { type: 'string' }, 'no-demo': { type: 'boolean' }, help: { type: 'boolean', short: 'h' } },
   });
   const [command, ...rest] = positionals;
   const paths = helperPaths();
   if (values.help || !command) return void console.log(USAGE);
   switch (command) {
     case 'start':
-      return start(paths, values.port);
+      return start(paths, values.port, !values['no-demo']);
     case 'pair':
       return pair(paths);
     case 'status':
@@ -74,9 +76,9 @@ function parsePort(value: string | undefined): number | undefined {
   return port;
 }
 
-async function start(paths: HelperPaths, portArg: string | undefined): Promise<void> {
+async function start(paths: HelperPaths, portArg: string | undefined, demo: boolean): Promise<void> {
   const logger = createLogger({ destination: pretty({ colorize: process.stdout.isTTY, translateTime: 'HH:MM:ss', ignore: 'pid,hostname' }) });
-  const helper = await runHelper({ paths, logger, port: parsePort(portArg) });
+  const helper = await runHelper({ paths, logger, port: parsePort(portArg), demo });
   logger.info(`helper ${HELPER_VERSION} listening on 127.0.0.1:${helper.port} (settings in ${paths.configDir})`);
   if ((await helper.tokens.list()).length === 0) {
     const { code } = await helper.pairing.create();

@@ -15,6 +15,7 @@ import { startHelperServer, type HelperServer } from './server/socket-server';
 import { TokenStore } from './server/tokens';
 import { RuntimeStatusWriter } from './runtime-status';
 import { HELPER_VERSION } from './version';
+import { startDemoServer } from './demo/demo-server';
 
 export interface RunningHelper {
   port: number;
@@ -34,7 +35,17 @@ export function tokensFile(paths: HelperPaths): string {
   return join(paths.configDir, 'tokens.json');
 }
 
-export async function runHelper(options: { paths: HelperPaths; logger: Logger; port?: number; hosts?: string[] }): Promise<RunningHelper> {
+export interface RunHelperOptions {
+  paths: HelperPaths;
+  logger: Logger;
+  port?: number;
+  hosts?: string[];
+  /** Serve the demo account when no account is configured (`npm start`); off with --no-demo. */
+  demo?: boolean;
+  demoIntervalMs?: number;
+}
+
+export async function runHelper(options: RunHelperOptions): Promise<RunningHelper> {
   const { paths, logger } = options;
   await Promise.all([ensureDir(paths.configDir), ensureDir(paths.stateDir)]);
   const config = await loadConfig(paths.configDir);
@@ -46,6 +57,10 @@ export async function runHelper(options: { paths: HelperPaths; logger: Logger; p
     secrets,
     log: (event, fields) => logger.info({ ...fields }, event),
   });
+  if (options.demo && config.accounts.length === 0) {
+    await registry.addDemoAccount(await startDemoServer({ intervalMs: options.demoIntervalMs }));
+    logger.info('no account configured: serving the demo account (a local mailbox); add a real account in the extension settings');
+  }
   const tokens = new TokenStore({ file: tokensFile(paths) });
   const pairing = new PairingCodes({ file: pairingFile(paths) });
   let server: HelperServer;

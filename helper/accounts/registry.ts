@@ -34,7 +34,20 @@ interface Entry {
   account: AccountConfig;
   session: AccountSession;
   policy: LoginPolicy;
+  /** Runs when the account goes away (the demo account closes its server). */
+  onRemove?: () => Promise<void>;
 }
+
+/** A mailbox the helper itself serves on loopback (the demo account); never saved to settings. */
+export interface LocalMailbox {
+  host: string;
+  port: number;
+  username: string;
+  password: string;
+  close(): Promise<void>;
+}
+
+export const DEMO_ACCOUNT_ID = 'demo';
 
 const ICLOUD_WEBMAIL = 'https://www.icloud.com/mail/';
 
@@ -60,7 +73,35 @@ export class AccountRegistry extends EventEmitter implements MailService {
   }
 
   async close(): Promise<void> {
-    await Promise.all([...this.entries.values()].map((entry) => entry.session.stop()));
+    await Promise.all([...this.entries.values()].map(async (entry) => {
+      await entry.session.stop();
+      await entry.onRemove?.();
+    }));
+  }
+
+  get accountCount(): number {
+    return this.entries.size;
+  }
+
+  /**
+   * The demo account: a local mailbox served by the helper, going through the same session,
+   * events and protocol as a real account. It leaves when the first real account is added.
+   */
+  async addDemoAccount(mailbox: LocalMailbox): Promise<void> {
+    const account: AccountConfig = {
+      id: DEMO_ACCOUNT_ID,
+      label: 'Demo (a local mailbox, not a real account)',
+      kind: 'demo',
+      host: mailbox.host,
+      port: mailbox.port,
+      tls: false,
+      username: mailbox.username,
+      watchedFolders: [],
+      previewCount: 50,
+    };
+    const entry = await this.prepare(account, { password: mailbox.password });
+    entry.onRemove = () => mailbox.close();
+    entry.session.start();
   }
 
   snapshots(): AccountSnapshot[] {
@@ -138,6 +179,7 @@ export class AccountRegistry extends EventEmitter implements MailService {
     this.entries.set(account.id, entry);
     // The session adopts the logged-in client: adding an account costs exactly one login.
     entry.session.start(client);
+    if (this.entries.has(DEMO_ACCOUNT_ID)) await this.removeAccount(DEMO_ACCOUNT_ID);
     return this.status(entry);
   }
 
@@ -182,8 +224,11 @@ export class AccountRegistry extends EventEmitter implements MailService {
     const entry = this.entry(accountId);
     await entry.session.stop();
     this.entries.delete(accountId);
-    await this.saveConfig(removeAccount(this.config, accountId));
-    await this.opts.secrets.delete(accountId);
+    if (entry.onRemove) await entry.onRemove();
+    else {
+      await this.saveConfig(removeAccount(this.config, accountId));
+      await this.opts.secrets.delete(accountId);
+    }
     // The login log and budget stay on disk: adding the account again must not reset them.
     this.emit('account-removed', accountId);
   }
@@ -207,7 +252,7 @@ export class AccountRegistry extends EventEmitter implements MailService {
     return entry;
   }
 
-  private async prepare(account: AccountConfig, { register = true } = {}): Promise<Entry> {
+  private async prepare(account: AccountConfig, { register = true, password }: { register?: boolean; password?: string } = {}): Promise<Entry> {
     const { stateDir } = this.opts;
     const policy = new LoginPolicy({
       store: new FilePolicyStore({ stateDir, accountId: account.id }),
@@ -219,7 +264,7 @@ export class AccountRegistry extends EventEmitter implements MailService {
     await marks.load();
     const session = new AccountSession({
       account,
-      password: async () => (await this.opts.secrets.get(account.id)) ?? undefined,
+      password: async () => password ?? (await this.opts.secrets.get(account.id)) ?? undefined,
       policy,
       marks,
       clock: this.clock,
