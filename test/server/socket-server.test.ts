@@ -1,0 +1,327 @@
+import { request as httpRequest } from 'node:http';
+import { createServer as createNetServer } from 'node:net';
+import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import { WebSocket } from 'ws';
+import { PROTOCOL_VERSION, versionMismatchMessage, type ServerMessage } from '../../protocol';
+import { PortInUseError, startHelperServer } from '../../helper/server/socket-server';
+import { makeAccount, makePreview } from './fake-mail-service';
+import {
+  EXTENSION_ORIGIN,
+  connect,
+  connectAuthenticated,
+  createCapturingLogger,
+  expectNoSecretsLogged,
+  expectUpgradeRefused,
+  nextLogLine,
+  rememberSecret,
+  startTestHelper,
+  withTimeout,
+  type TestHelper,
+} from './helpers';
+
+const snapshots = [
+  { account: makeAccount('work', { unreadCount: 1 }), previews: [makePreview(1)] },
+  { account: makeAccount('home'), previews: [] },
+];
+const delta = { accountId: 'work', added: [makePreview(2)], removed: [], notify: [{ mailbox: 'INBOX', uidValidity: 7, uid: 2 }], unreadCount: 2 };
+
+let helper: TestHelper | undefined;
+async function start(options: Parameters<typeof startTestHelper>[0] = {}): Promise<TestHelper> {
+  helper = await startTestHelper({ snapshots, ...options });
+  return helper;
+}
+afterEach(async () => {
+  await helper?.stop();
+  helper = undefined;
+});
+afterAll(() => expectNoSecretsLogged());
+
+const errorOf = (m: ServerMessage) => (m.type === 'error' ? m : undefined);
+
+describe('the upgrade', () => {
+  it.each([
+    ['a web page on localhost', { origin: 'http://localhost:1234' }, 'not a browser extension'],
+    ['a web page anywhere', { origin: 'https://example.com' }, 'not a browser extension'],
+    ['an opaque origin', { origin: 'null' }, 'null'],
+    ['no Origin at all', { origin: undefined }, 'no Origin'],
+  ])('refuses %s with 403 and no frame', async (_what, options, reason) => {
+    const { port } = await start();
+    const refusal = nextLogLine((l) => l.msg === 'connection refused', 2000, 'the refusal log');
+    expect(await expectUpgradeRefused(port, options)).toBe(403);
+    const line = await refusal;
+    expect(line.reason).toContain(reason);
+    expect(line.origin).toBe(options.origin);
+  });
+
+  it('refuses a rebound DNS name in Host, even from an extension', async () => {
+    const { port } = await start();
+    expect(await expectUpgradeRefused(port, { host: `evil.example:${port}` })).toBe(403);
+    expect(await expectUpgradeRefused(port, { host: `127.0.0.1:${port + 1}` })).toBe(403);
+  });
+
+  it('answers plain HTTP with an empty 426', async () => {
+    const { port } = await start();
+    const { status, body, cors } = await withTimeout(
+      new Promise<{ status: number; body: string; cors: unknown }>((resolve, reject) => {
+        const req = httpRequest({ host: '127.0.0.1', port, path: '/', headers: { Origin: 'https://example.com' } }, (res) => {
+          let body = '';
+          res.on('data', (chunk) => (body += chunk));
+          res.on('end', () => resolve({ status: res.statusCode ?? 0, body, cors: res.headers['access-control-allow-origin'] }));
+        });
+        req.on('error', reject);
+        req.end();
+      }),
+      5000,
+      'the HTTP answer',
+    );
+    expect({ status, body, cors }).toEqual({ status: 426, body: '', cors: undefined });
+  });
+
+  it('accepts Host localhost:PORT from a Firefox extension', async () => {
+    const { port } = await start();
+    const client = await connect(port, { host: `localhost:${port}`, origin: 'moz-extension://0b3c5d2e-8f41-4a6b-9c7d-1e2f3a4b5c6d' });
+    client.close();
+  });
+});
+
+describe('before authentication', () => {
+  it('sends hello with the protocol and version only, and nothing but errors until auth', async () => {
+    const { port } = await start();
+    const client = await connect(port);
+    expect(client.received).toEqual([{ type: 'hello', protocol: PROTOCOL_VERSION, helperVersion: '0.1.0-test' }]);
+    for (const message of [{ type: 'ping' }, { type: 'get-body', accountId: 'work', key: { mailbox: 'INBOX', uidValidity: 7, uid: 1 }, markSeen: false }, { type: 'mark-all-read', accountId: 'work' }]) {
+      expect(await client.request(message)).toMatchObject({ type: 'error', code: 'unauthenticated' });
+    }
+    helper!.mail.emit('delta', delta);
+    expect(await client.request({ type: 'ping' })).toMatchObject({ code: 'unauthenticated' });
+    expect(client.mailFrames()).toEqual([]);
+    expect(helper!.mail.calls).toEqual([]);
+    client.close();
+  });
+
+  it('closes a client that does not authenticate in time', async () => {
+    const { port } = await start({ authTimeoutMs: 100 });
+    const client = await connect(port);
+    const { code } = await withTimeout(client.closed, 5000, 'the close');
+    expect(code).toBe(1008);
+    expect(client.received.map(errorOf).find(Boolean)).toMatchObject({ code: 'unauthenticated' });
+    expect(client.mailFrames()).toEqual([]);
+  });
+
+  it('refuses a wrong token and closes', async () => {
+    const { port } = await start();
+    await helper!.issueToken();
+    const client = await connect(port);
+    const wrong = 'A'.repeat(43);
+    expect(await client.auth(wrong)).toMatchObject({ type: 'error', code: 'bad-token' });
+    expect((await withTimeout(client.closed, 5000, 'the close')).code).toBe(1008);
+    expect(client.mailFrames()).toEqual([]);
+  });
+
+  it('refuses a revoked token', async () => {
+    const { port, tokens } = await start();
+    const token = await helper!.issueToken();
+    const [entry] = await tokens.list();
+    await tokens.revoke(entry.id);
+    const client = await connect(port);
+    expect(await client.auth(token)).toMatchObject({ type: 'error', code: 'bad-token' });
+    await withTimeout(client.closed, 5000, 'the close');
+    expect(client.mailFrames()).toEqual([]);
+  });
+
+  it.each([
+    [PROTOCOL_VERSION + 1, 'update the helper'],
+    [PROTOCOL_VERSION - 1, 'update the extension'],
+  ])('answers protocol %i with version-mismatch and closes', async (protocol, advice) => {
+    const { port } = await start();
+    const token = await helper!.issueToken();
+    const client = await connect(port);
+    const reply = await client.auth(token, protocol);
+    expect(reply).toMatchObject({ type: 'error', code: 'version-mismatch', message: versionMismatchMessage(PROTOCOL_VERSION, protocol) });
+    expect(errorOf(reply)?.message).toContain(advice);
+    await withTimeout(client.closed, 5000, 'the close');
+    expect(client.mailFrames()).toEqual([]);
+  });
+});
+
+describe('after authentication', () => {
+  it('replies, then sends a snapshot per account, then forwards every event', async () => {
+    const { port, mail } = await start();
+    const token = await helper!.issueToken('Chrome');
+    const authenticated = nextLogLine((l) => l.msg === 'authenticated', 2000, 'the auth log');
+    const client = await connect(port);
+    const reply = await client.auth(token);
+    expect(await authenticated).toMatchObject({ label: 'Chrome' });
+    await client.waitFor((m) => m.type === 'snapshot' && m.account.id === 'home');
+    expect(client.received.slice(1)).toEqual([
+      { type: 'result', id: errorOf(reply) ? 'unexpected' : (reply as { id: string }).id, data: {} },
+      { type: 'snapshot', ...snapshots[0] },
+      { type: 'snapshot', ...snapshots[1] },
+    ]);
+    expect(helper!.server.clients()).toBe(1);
+
+    mail.emit('delta', delta);
+    mail.emit('account', makeAccount('home', { state: 'backoff' }));
+    mail.emit('snapshot', { account: makeAccount('home'), previews: [makePreview(9)] });
+    mail.emit('account-removed', 'home');
+    await client.waitFor((m) => m.type === 'account-removed');
+    expect(client.received.slice(4).map((m) => m.type)).toEqual(['delta', 'account', 'snapshot', 'account-removed']);
+    expect(client.received[4]).toEqual({ type: 'delta', ...delta });
+    client.close();
+  });
+
+  it('handles frames sent right after auth only once auth is done', async () => {
+    const { port } = await start();
+    const token = await helper!.issueToken();
+    const client = await connect(port);
+    client.ws.send(JSON.stringify({ type: 'auth', id: 'a', protocol: PROTOCOL_VERSION, token }));
+    client.ws.send(JSON.stringify({ type: 'ping', id: 'p' }));
+    expect(await client.waitFor((m) => m.type !== 'hello' && 'id' in m && m.id === 'p')).toMatchObject({ type: 'result', data: { at: expect.any(Number) } });
+    client.close();
+  });
+
+  it('serves requests through the MailService', async () => {
+    const { mail } = await start();
+    const client = await connectAuthenticated(helper!, await helper!.issueToken());
+    const key = { mailbox: 'INBOX', uidValidity: 7, uid: 1 };
+    expect(await client.request({ type: 'get-body', accountId: 'work', key, markSeen: false })).toMatchObject({ type: 'result', data: { text: 'Body of 1' } });
+    expect(await client.request({ type: 'archive', accountId: 'nope', key })).toMatchObject({ type: 'error', code: 'not-found' });
+    mail.failNext = new Error('socket hang up');
+    expect(await client.request({ type: 'retry-login', accountId: 'work' })).toMatchObject({ type: 'error', code: 'internal' });
+    expect(await client.request({ type: 'ping' })).toMatchObject({ type: 'result' });
+    expect(await client.request({ type: 'auth', protocol: PROTOCOL_VERSION, token: 'x' })).toMatchObject({ type: 'error', code: 'invalid' });
+    client.close();
+  });
+
+  it('closes open connections of a token the moment it is revoked', async () => {
+    const { tokens, mail } = await start();
+    const revokedToken = await helper!.issueToken('old laptop');
+    const keptToken = await helper!.issueToken('desktop');
+    const revokedClient = await connectAuthenticated(helper!, revokedToken);
+    const keptClient = await connectAuthenticated(helper!, keptToken);
+    const id = (await tokens.list()).find((t) => t.label === 'old laptop')!.id;
+    expect(await tokens.revoke(id)).toMatchObject({ ok: true });
+    expect((await withTimeout(revokedClient.closed, 5000, 'the close')).code).toBe(1008);
+    expect(revokedClient.received.at(-1)).toMatchObject({ type: 'error', code: 'bad-token' });
+    mail.emit('delta', delta);
+    await keptClient.waitFor((m) => m.type === 'delta');
+    expect(revokedClient.received.some((m) => m.type === 'delta')).toBe(false);
+    keptClient.close();
+  });
+});
+
+describe('pairing over the socket', () => {
+  it('trades a code for a token once, and the token then authenticates', async () => {
+    const { port, pairing, tokens } = await start();
+    const { code } = await pairing.create();
+    rememberSecret(code);
+    const first = await connect(port);
+    const reply = await first.request({ type: 'pair', protocol: PROTOCOL_VERSION, code: code.replace('-', '').toLowerCase(), clientName: 'Firefox on desk' });
+    expect(reply).toMatchObject({ type: 'result', data: { token: expect.stringMatching(/^[A-Za-z0-9_-]{43}$/) } });
+    const token = (reply as { data: { token: string } }).data.token;
+    rememberSecret(token);
+    await first.waitFor((m) => m.type === 'snapshot' && m.account.id === 'home');
+    expect((await tokens.list()).map((t) => t.label)).toEqual(['Firefox on desk']);
+
+    const second = await connect(port);
+    expect(await second.request({ type: 'pair', protocol: PROTOCOL_VERSION, code, clientName: 'thief' })).toMatchObject({ type: 'error', code: 'bad-pairing-code' });
+    expect(second.mailFrames()).toEqual([]);
+
+    const third = await connect(port);
+    expect(await third.auth(token)).toMatchObject({ type: 'result' });
+    await third.waitFor((m) => m.type === 'snapshot');
+    for (const client of [first, second, third]) client.close();
+  });
+
+  it('slows a guesser down: after 5 wrong codes even the right one is refused for a while', async () => {
+    const { port, pairing } = await start();
+    const { code } = await pairing.create();
+    rememberSecret(code);
+    const client = await connect(port);
+    const wrong = code.startsWith('A') ? `B${code.slice(1)}` : `A${code.slice(1)}`;
+    for (let i = 0; i < 5; i++) {
+      expect(await client.request({ type: 'pair', protocol: PROTOCOL_VERSION, code: wrong, clientName: 'guesser' })).toMatchObject({ code: 'bad-pairing-code' });
+    }
+    expect(await client.request({ type: 'pair', protocol: PROTOCOL_VERSION, code, clientName: 'guesser' })).toMatchObject({ code: 'rate-limited' });
+    expect(client.mailFrames()).toEqual([]);
+    client.close();
+  });
+});
+
+describe('frames the helper cannot use', () => {
+  it('answers each with one clear error and keeps the connection', async () => {
+    const { mail } = await start();
+    const client = await connectAuthenticated(helper!, await helper!.issueToken());
+    const errors: ServerMessage[] = [];
+    const nextError = () => client.waitFor((m) => m.type === 'error' && !errors.includes(m)).then((m) => (errors.push(m), m));
+
+    client.ws.send('{not json');
+    expect(await nextError()).toMatchObject({ code: 'bad-json' });
+    client.ws.send(Buffer.from([0xff, 0xfe, 0x00]), { binary: true });
+    expect(await nextError()).toMatchObject({ code: 'bad-json', message: expect.stringContaining('Binary') });
+    client.ws.send(Buffer.from([0x7b, 0xc3, 0x28, 0x7d]), { binary: false });
+    expect(await nextError()).toMatchObject({ code: 'bad-json' });
+    client.ws.send(JSON.stringify({ type: 'steal-mail', id: 'u' }));
+    expect(await nextError()).toMatchObject({ code: 'unknown-type', id: 'u' });
+    client.ws.send(JSON.stringify({ type: 'archive', id: 'v', accountId: 'work' }));
+    expect(await nextError()).toMatchObject({ code: 'invalid', id: 'v' });
+    client.ws.send(JSON.stringify({ type: 'ping', id: 'w', padding: 'x'.repeat(70_000) }));
+    expect(await nextError()).toMatchObject({ code: 'too-large' });
+
+    expect(await client.request({ type: 'ping' })).toMatchObject({ type: 'result' });
+    expect(mail.calls).toEqual([]);
+    client.close();
+  });
+
+  it('is cut off by ws (1009) past the payload limit, and the helper stays up', async () => {
+    const { port } = await start();
+    const client = await connectAuthenticated(helper!, await helper!.issueToken());
+    client.ws.send('x'.repeat(1024 * 1024));
+    expect((await withTimeout(client.closed, 5000, 'the close')).code).toBe(1009);
+    const other = await connect(port);
+    other.close();
+  });
+});
+
+describe('listening', () => {
+  it('names the problem when the port is taken', async () => {
+    const { port } = await start();
+    const attempt = startHelperServer({ port, hosts: ['127.0.0.1'], mail: helper!.mail, tokens: helper!.tokens, pairing: helper!.pairing, logger: createCapturingLogger(), helperVersion: 'x' });
+    await expect(attempt).rejects.toThrow(PortInUseError);
+    await expect(attempt).rejects.toThrow(`port ${port} is in use: is another helper running? \`helper status\`, or start with --port`);
+  });
+
+  it('listens on loopback only', async () => {
+    const { mail, tokens, pairing } = await start();
+    for (const hosts of [['0.0.0.0'], ['127.0.0.1', '::'], ['192.168.1.2'], []]) {
+      await expect(startHelperServer({ port: 0, hosts, mail, tokens, pairing, logger: createCapturingLogger(), helperVersion: 'x' })).rejects.toThrow(/loopback/);
+    }
+  });
+
+  it('serves ::1 too when the machine has it', async (context) => {
+    const hasIpv6 = await new Promise<boolean>((resolve) => {
+      const probe = createNetServer();
+      probe.once('error', () => resolve(false));
+      probe.listen({ host: '::1', port: 0 }, () => probe.close(() => resolve(true)));
+    });
+    if (!hasIpv6) context.skip();
+    const { port } = await start({ hosts: ['127.0.0.1', '::1'] });
+    const token = await helper!.issueToken();
+    const client = await connect(port, { address: '::1' });
+    expect(await client.auth(token)).toMatchObject({ type: 'result' });
+    expect(await expectUpgradeRefused(port, { address: '::1', origin: 'https://example.com' })).toBe(403);
+    client.close();
+  });
+
+  it('close() says goodbye to clients and detaches from the MailService', async () => {
+    const { mail } = await start();
+    const client = await connectAuthenticated(helper!, await helper!.issueToken());
+    expect(mail.listenerCount()).toBe(4);
+    await helper!.server.close();
+    expect((await withTimeout(client.closed, 5000, 'the close')).code).toBe(1001);
+    expect(mail.listenerCount()).toBe(0);
+    const ws = new WebSocket(`ws://127.0.0.1:${helper!.port}/`, { origin: EXTENSION_ORIGIN });
+    await expect(withTimeout(new Promise((_r, reject) => ws.once('error', reject)), 5000, 'the refusal')).rejects.toThrow(/ECONNREFUSED/);
+    helper = undefined;
+  });
+});
