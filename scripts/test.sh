@@ -23,8 +23,14 @@ npx wxt build -b safari >/dev/null
 npx web-ext lint --source-dir .output/firefox-mv2 --self-hosted --no-config-discovery
 
 step "unit, integration (real Dovecot) and end-to-end (real Chromium) tests"
+rm -rf test-artifacts/logs test-artifacts/secrets.txt
 mkdir -p test-artifacts
 status=0
-npx vitest run --reporter=default --reporter=json --outputFile.json=test-artifacts/vitest.json || status=$?
+npx vitest run --reporter=default --reporter=json --outputFile.json=test-artifacts/vitest.json 2>&1 \
+  | tee test-artifacts/vitest-output.log || status=$?  # pipefail: vitest's failure counts
+
+step "no test password, token or pairing code in any log"
+node scripts/check-test-logs.mjs || status=1
+
 node scripts/test-summary.mjs test-artifacts/vitest.json
 exit "$status"

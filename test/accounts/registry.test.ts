@@ -16,9 +16,11 @@ import { startProxy, type TcpProxy } from '../harness/proxy';
 import { connectOtherDevice, type OtherDevice } from '../harness/other-device';
 import { buildMessage } from '../harness/messages';
 import { withTimeout } from '../harness/wait';
+import { recordSecret, testLogFn } from '../harness/test-log';
 
 const USER = 'dana';
-const PASS = 'registry-pass-42';
+const PASS = recordSecret('registry-pass-42');
+const log = testLogFn('registry');
 
 let dovecot: DovecotServer;
 let proxy: TcpProxy;
@@ -41,10 +43,13 @@ afterAll(async () => {
 
 async function open() {
   const secrets = await openSecretStore({ configDir: join(home, 'config'), prefer: 'file' });
-  return AccountRegistry.open({ configDir: join(home, 'config'), stateDir: join(home, 'state'), secrets, random: () => 0 });
+  return AccountRegistry.open({ configDir: join(home, 'config'), stateDir: join(home, 'state'), secrets, random: () => 0, log });
 }
 
-const account = (password: string) => ({ kind: 'imap' as const, host: '127.0.0.1', port: proxy.port, tls: false, username: USER, password });
+function account(password: string) {
+  recordSecret(password);
+  return { kind: 'imap' as const, host: '127.0.0.1', port: proxy.port, tls: false, username: USER, password };
+}
 
 function waitFor<T>(registry: AccountRegistry, event: 'delta' | 'snapshot', match: (value: T) => boolean, what: string): Promise<T> {
   return withTimeout(

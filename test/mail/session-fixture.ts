@@ -9,6 +9,7 @@ import { NewMailMarks, type Mark, type MarkStore } from '../../helper/mail/new-m
 import { LoginPolicy } from '../../helper/policy/login-policy';
 import { MemoryPolicyStore } from '../../helper/store/policy-store';
 import { withTimeout } from '../harness/wait';
+import { recordSecret, testLogFn } from '../harness/test-log';
 
 export class MemoryMarkStore implements MarkStore {
   marks: Record<string, Mark> = {};
@@ -98,7 +99,10 @@ export interface SessionOptions {
   log?: (event: string, fields?: Record<string, unknown>) => void;
 }
 
+const defaultLog = testLogFn('session');
+
 export async function startSession(opts: SessionOptions): Promise<SessionRecorder> {
+  recordSecret(opts.pass);
   // random() = 0 gives the shortest jittered backoff the policy allows: reconnect tests stay quick.
   const policy = new LoginPolicy({ store: opts.stores.policy, now: Date.now, random: opts.random ?? (() => 0) });
   await policy.load();
@@ -118,7 +122,7 @@ export async function startSession(opts: SessionOptions): Promise<SessionRecorde
     policy,
     marks,
     tuning: { ...FAST_TUNING, ...opts.tuning },
-    log: opts.log,
+    log: opts.log ?? defaultLog,
   });
   const recorder = new SessionRecorder(session);
   session.start();
