@@ -18,6 +18,7 @@ export interface OtherDevice {
   removeFlags(mailbox: string, uid: number, flags: string[]): Promise<void>;
   /** Deletes and expunges this one message (UID EXPUNGE: other \Deleted messages stay). */
   expunge(mailbox: string, uid: number): Promise<void>;
+  /** Sorted, without the session-bound \Recent. */
   flagsOf(mailbox: string, uid: number): Promise<string[]>;
   /** UIDs in ascending order. */
   listUids(mailbox: string): Promise<number[]>;
@@ -61,7 +62,8 @@ export async function connectOtherDevice({ host, port, user, pass }: OtherDevice
       inMailbox(mailbox, async () => {
         const message = await client.fetchOne(uidRange(uid), { flags: true }, { uid: true });
         if (!message) throw new Error(`no message with UID ${uid} in ${mailbox}`);
-        return [...(message.flags ?? [])].sort();
+        // \Recent belongs to whichever session saw the message first, not to the message.
+        return [...(message.flags ?? [])].filter((flag) => flag !== '\\Recent').sort();
       }),
     listUids: (mailbox) =>
       inMailbox(mailbox, async () => {
