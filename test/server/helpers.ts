@@ -15,16 +15,12 @@ import { PairingCodes } from '../../helper/server/pairing';
 import { startHelperServer, type HelperServer, type HelperServerOptions } from '../../helper/server/socket-server';
 import { TokenStore } from '../../helper/server/tokens';
 import { FakeMailService } from './fake-mail-service';
+import { withTimeout } from '../harness/wait';
+import { recordSecret, testLogger } from '../harness/test-log';
+
+export { withTimeout };
 
 export const EXTENSION_ORIGIN = `chrome-extension://${'abcdefghijklmnop'.repeat(2)}`;
-
-export function withTimeout<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const expired = new Promise<never>((_resolve, reject) => {
-    timer = setTimeout(() => reject(new Error(`timed out after ${ms} ms waiting for ${what}`)), ms);
-  });
-  return Promise.race([promise, expired]).finally(() => clearTimeout(timer));
-}
 
 // ---------------------------------------------------------------- logs and secrets
 
@@ -35,7 +31,11 @@ const logWaiters = new Set<{ match: (line: Record<string, unknown>) => boolean; 
 
 export function rememberSecret(secret: string): void {
   secrets.add(secret);
+  recordSecret(secret);
 }
+
+/** Lines also go to the suite-wide log that scripts/check-test-logs.mjs reads. */
+const suiteLog = testLogger('server');
 
 export function createCapturingLogger(): Logger {
   return pino(
@@ -43,6 +43,7 @@ export function createCapturingLogger(): Logger {
     {
       write(chunk: string) {
         logText.push(chunk);
+        suiteLog.info({ captured: chunk.trimEnd() }, 'server log line');
         const line = JSON.parse(chunk) as Record<string, unknown>;
         for (const waiter of logWaiters) {
           if (waiter.match(line)) {
