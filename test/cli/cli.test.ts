@@ -1,0 +1,80 @@
+/**
+ * The `helper` command as a user runs it (a child process with its own MAIL_NOTIFIER_HOME):
+ * clear messages, no stack traces, for the errors a user can run into.
+ */
+import { spawn, spawnSync } from 'node:child_process';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { createServer, type Server } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { withTimeout } from '../harness/wait';
+
+const BIN = resolve(import.meta.dirname, '../../helper/bin.mjs');
+let home: string;
+
+beforeAll(async () => {
+  home = await mkdtemp(join(tmpdir(), 'mn-cli-'));
+});
+afterAll(async () => rm(home, { recursive: true, force: true }));
+
+function helper(args: string[], env: Record<string, string> = {}) {
+  const result = spawnSync(process.execPath, [BIN, ...args], {
+    env: { ...process.env, MAIL_NOTIFIER_HOME: env.HOME_DIR ?? home },
+    encoding: 'utf8',
+    timeout: 20_000,
+  });
+  return { code: result.status, out: result.stdout, err: result.stderr };
+}
+
+describe('helper CLI', () => {
+  it('status on a fresh machine says what to do', () => {
+    const { code, out } = helper(['status']);
+    expect(code).toBe(0);
+    expect(out).toContain('helper not running');
+    expect(out).toMatch(/passwords kept in: (the OS keychain|a file readable only by you)/);
+    expect(out).toContain('no accounts');
+  });
+
+  it('an unreadable config is named, with no stack trace', async () => {
+    const broken = join(home, 'broken');
+    await mkdir(join(broken, 'config'), { recursive: true });
+    await writeFile(join(broken, 'config', 'config.json'), '{ "version": 1, "accounts": [ { "id": 5 } ] }');
+    const { code, err } = helper(['status'], { HOME_DIR: broken });
+    expect(code).toBe(1);
+    expect(err).toContain('config.json');
+    expect(err).not.toMatch(/\n\s+at /);
+  });
+
+  it('pair prints a one-time code', () => {
+    const { code, out } = helper(['pair']);
+    expect(code).toBe(0);
+    expect(out).toMatch(/Pairing code: [A-Z2-9]{4}-[A-Z2-9]{4}/);
+  });
+
+  it('start on a port in use says so and exits', async () => {
+    const blocker: Server = createServer();
+    await new Promise<void>((r) => blocker.listen(0, '127.0.0.1', r));
+    const port = (blocker.address() as { port: number }).port;
+    try {
+      const child = spawn(process.execPath, [BIN, 'start', '--no-demo', '--port', String(port)], {
+        env: { ...process.env, MAIL_NOTIFIER_HOME: home },
+      });
+      let err = '';
+      child.stderr.on('data', (d) => (err += d));
+      const code = await withTimeout(new Promise<number | null>((r) => child.on('exit', r)), 20_000, 'helper exit');
+      expect(code).toBe(1);
+      expect(err).toContain(`port ${port} is in use`);
+      expect(err).not.toMatch(/\n\s+at /);
+    } finally {
+      blocker.close();
+    }
+  });
+
+  it('an unknown command shows the usage', () => {
+    const { code, err } = helper(['frobnicate']);
+    expect(code).toBe(1);
+    expect(err).toContain('Unknown command "frobnicate"');
+    expect(err).toContain('helper <command>');
+  });
+});
