@@ -1,5 +1,29 @@
 import { defineConfig } from 'wxt';
 
+// Extension pages may only connect to the helper on loopback (any port, as the address is a setting).
+const CONNECT_SRC = "connect-src 'self' ws://127.0.0.1:* ws://localhost:* ws://[::1]:*";
+const CSP = `script-src 'self'; object-src 'self'; ${CONNECT_SRC}`;
+
 export default defineConfig({
   modules: ['@wxt-dev/webextension-polyfill'],
+  manifest: ({ browser, manifestVersion }) => ({
+    name: 'Mail notifier',
+    description: 'Unread mail from iCloud and IMAP on the toolbar, through a helper on this computer. Nothing leaves your machine.',
+    permissions: ['storage', 'alarms', ...(browser === 'safari' ? [] : ['notifications'])],
+    action: { default_title: 'Mail notifier' },
+    content_security_policy: manifestVersion === 3 ? { extension_pages: CSP } : CSP,
+    ...(browser === 'firefox'
+      ? {
+          browser_specific_settings: {
+            gecko: {
+              id: 'mail-notifier@mail-notifier.local',
+              strict_min_version: '140.0',
+              data_collection_permissions: { required: ['none'] },
+            },
+            // Android gained data_collection_permissions in 142.
+            gecko_android: { strict_min_version: '142.0' },
+          },
+        }
+      : {}),
+  }),
 });

@@ -1,0 +1,127 @@
+/** The toolbar popup: state panel, list or reader, keyboard driven. Props in, intents out. */
+import { useEffect, useRef, useState } from 'preact/hooks';
+import type { AccountState } from '../protocol';
+import type { PopupIntents, PopupView } from '../extension/popup-model';
+import { KEY_HELP, keyIntent } from './keys';
+import { MessageList, rowId } from './MessageList';
+import { MessageView } from './MessageView';
+import { StatePanel } from './StatePanel';
+
+const HEALTHY: readonly AccountState[] = ['idle', 'syncing', 'connecting'];
+
+interface Props {
+  view: PopupView;
+  now: number;
+  on: PopupIntents;
+}
+
+export function Popup({ view, now, on }: Props) {
+  const root = useRef<HTMLDivElement>(null);
+  const [selected, setSelected] = useState<string | undefined>(undefined);
+  const { status, accounts, reader } = view;
+  const showList = status.kind === 'ok' || (status.kind === 'connecting' && accounts.length > 0);
+
+  const rows = showList ? accounts.flatMap((a) => a.previews.map((preview) => ({ accountId: a.id, preview, id: rowId(a.id, preview) }))) : [];
+  const index = Math.max(0, rows.findIndex((r) => r.id === selected));
+  const current = rows[index];
+
+  // Roving focus: the selected row has the focus (so Enter clicks it and it scrolls into view);
+  // the reader and empty states keep it on the root so the keys still work.
+  useEffect(() => {
+    const rowsInDom = root.current ? [...root.current.querySelectorAll<HTMLElement>('[data-row]')] : [];
+    const row = !reader && current ? rowsInDom.find((el) => el.dataset.row === current.id) : undefined;
+    (row ?? root.current)?.focus();
+  }, [current?.id, reader === undefined]);
+
+  const onKeyDown = (event: KeyboardEvent) => {
+    if (event.target instanceof HTMLInputElement || event.target instanceof HTMLTextAreaElement) return;
+    const intent = keyIntent(event);
+    if (!intent) return;
+    const target = reader ? { accountId: reader.accountId, preview: reader.preview } : current;
+    const webmail = reader ? reader.webmailUrl : accounts.find((a) => a.id === current?.accountId)?.webmailUrl;
+    switch (intent) {
+      case 'next':
+      case 'prev':
+        if (reader || rows.length === 0) return;
+        setSelected(rows[Math.min(rows.length - 1, Math.max(0, index + (intent === 'next' ? 1 : -1)))].id);
+        break;
+      case 'open':
+        // Enter on a focused button clicks that button by itself.
+        if (reader || !current || (event.key === 'Enter' && event.target !== root.current)) return;
+        on.open(current.accountId, current.preview);
+        break;
+      case 'back':
+        if (!reader) return;
+        on.back();
+        break;
+      case 'toggle-seen':
+        if (!target) return;
+        on.setSeen(target.accountId, target.preview, !(reader ? reader.seen : target.preview.seen));
+        break;
+      case 'archive':
+        if (!target) return;
+        on.archive(target.accountId, target.preview);
+        break;
+      case 'delete':
+        if (!target) return;
+        on.remove(target.accountId, target.preview);
+        break;
+      case 'webmail':
+        if (!webmail) return;
+        on.openWebmail(webmail);
+        break;
+    }
+    event.preventDefault();
+  };
+
+  return (
+    <div class="popup" ref={root} tabIndex={-1} onKeyDown={onKeyDown} aria-label="Mail">
+      {view.notice && (
+        <div class="notice attention" role="alert">
+          <p>{view.notice}</p>
+          <button type="button" onClick={on.dismissNotice} aria-label="Dismiss the message">
+            ×
+          </button>
+        </div>
+      )}
+      {reader ? (
+        <MessageView
+          reader={reader}
+          onBack={on.back}
+          onToggleSeen={() => on.setSeen(reader.accountId, reader.preview, !reader.seen)}
+          onArchive={() => on.archive(reader.accountId, reader.preview)}
+          onDelete={() => on.remove(reader.accountId, reader.preview)}
+          onOpenWebmail={on.openWebmail}
+        />
+      ) : (
+        <>
+          <header class="top">
+            <h1>Mail</h1>
+            <button type="button" class="link" onClick={on.openSettings}>
+              Settings
+            </button>
+          </header>
+          {status.kind !== 'ok' && !showList && <StatePanel status={status} onOpenSettings={on.openSettings} onRetry={on.retry} />}
+          {showList && status.kind === 'connecting' && <p class="meta">Connecting… showing mail from the last visit.</p>}
+          {showList && (rows.length === 0 && accounts.every((a) => HEALTHY.includes(a.state)) ? (
+            <p class="empty all-read">No unread mail. 🎉</p>
+          ) : (
+            <MessageList
+              accounts={accounts}
+              selected={current?.id}
+              now={now}
+              onOpen={on.open}
+              onSelect={setSelected}
+              onMarkAllRead={on.markAllRead}
+              onOpenWebmail={on.openWebmail}
+              onOpenSettings={on.openSettings}
+            />
+          ))}
+        </>
+      )}
+      <footer class="help" aria-label="Keyboard shortcuts">
+        {KEY_HELP}
+      </footer>
+    </div>
+  );
+}

@@ -1,0 +1,172 @@
+/** The settings page: pairing, accounts, preferences. Props in, intents out (async, answered in words). */
+import { useEffect, useState } from 'preact/hooks';
+import type { AccountStatus, NewAccount } from '../protocol';
+import type { UiSnapshot } from '../extension/bridge';
+import { START_HELPER_HINT } from '../extension/connection';
+import type { Settings as SettingsValues } from '../extension/settings';
+import type { ConnectionPhase } from '../extension/state';
+import { AccountCard, type AccountIntents } from './AccountCard';
+import { AccountForm } from './AccountForm';
+import { Outcome, useAction } from './useAction';
+
+export interface SettingsIntents extends AccountIntents {
+  pair(address: string, code: string): Promise<void>;
+  unpair(): Promise<void>;
+  addAccount(account: NewAccount): Promise<AccountStatus>;
+  saveSettings(change: Partial<SettingsValues>): Promise<void>;
+}
+
+interface Props {
+  snapshot: UiSnapshot | undefined;
+  now: number;
+  on: SettingsIntents;
+}
+
+function phaseText(connection: ConnectionPhase, address: string, helperVersion: string | undefined): { text: string; attention: boolean } {
+  const version = helperVersion ? ` (helper ${helperVersion})` : '';
+  switch (connection.phase) {
+    case 'connected':
+      return { text: `Connected and paired${version}.`, attention: false };
+    case 'connecting':
+      return { text: `Connecting to ${address}…`, attention: false };
+    case 'helper-down':
+      return { text: `The helper is not running at ${address}. ${START_HELPER_HINT}`, attention: true };
+    case 'not-paired':
+      return { text: `The helper is running${version} but this browser is not paired. ${connection.reason ?? 'Pair it with the code the helper shows.'}`, attention: true };
+    case 'version-mismatch':
+      return { text: connection.message, attention: true };
+  }
+}
+
+function ConnectionSection({ snapshot, on }: { snapshot: UiSnapshot; on: SettingsIntents }) {
+  const { state, settings } = snapshot;
+  const [address, setAddress] = useState(settings.helperAddress);
+  const [code, setCode] = useState('');
+  const action = useAction();
+  useEffect(() => setAddress(settings.helperAddress), [settings.helperAddress]);
+  const phase = phaseText(state.connection, settings.helperAddress, state.helperVersion);
+  const paired = state.connection.phase !== 'not-paired';
+
+  const pair = async (event: Event) => {
+    event.preventDefault();
+    if (await action.run(() => on.pair(address, code), () => 'Paired. Mail shows as soon as the helper has accounts.')) setCode('');
+  };
+
+  return (
+    <section aria-labelledby="connection-title">
+      <h2 id="connection-title">Helper connection</h2>
+      <p class={phase.attention ? 'notice attention' : 'state'} role="status">
+        {phase.text}
+      </p>
+      <form class="card" onSubmit={pair} aria-label="Pair with the helper">
+        <p class="meta">
+          Start the helper with <code>npm start</code> (or <code>helper start</code>); it prints a one-time pairing code. Type it here.
+        </p>
+        <label>
+          Helper address
+          <input value={address} onInput={(e) => setAddress(e.currentTarget.value)} spellcheck={false} />
+        </label>
+        <label>
+          Pairing code
+          <input value={code} onInput={(e) => setCode(e.currentTarget.value)} autocomplete="off" spellcheck={false} inputMode="numeric" />
+        </label>
+        <div class="row">
+          <button type="submit" class="primary" disabled={action.busy || code.trim() === ''}>
+            Pair
+          </button>
+          <button
+            type="button"
+            disabled={action.busy || address === settings.helperAddress}
+            onClick={() => action.run(() => on.saveSettings({ helperAddress: address }), () => 'Address saved.')}
+          >
+            Save address only
+          </button>
+          {paired && (
+            <button type="button" class="danger" disabled={action.busy} onClick={() => action.run(on.unpair, () => 'Unpaired: the token and the cached previews are gone.')}>
+              Unpair
+            </button>
+          )}
+        </div>
+        <Outcome state={action} />
+      </form>
+    </section>
+  );
+}
+
+function PreferencesSection({ snapshot, on }: { snapshot: UiSnapshot; on: SettingsIntents }) {
+  const { settings, notificationsSupported } = snapshot;
+  const action = useAction();
+  const save = (change: Partial<SettingsValues>) => action.run(() => on.saveSettings(change), () => 'Saved.');
+  const quiet = settings.quietHours;
+  return (
+    <section aria-labelledby="preferences-title">
+      <h2 id="preferences-title">Preferences</h2>
+      <div class="card">
+        <label class="check">
+          <input
+            type="checkbox"
+            checked={notificationsSupported && settings.notifications}
+            disabled={!notificationsSupported}
+            onChange={(e) => save({ notifications: e.currentTarget.checked })}
+          />{' '}
+          Notify me of new mail
+        </label>
+        {!notificationsSupported && (
+          <p class="meta" role="note">
+            This browser (Safari) has no notifications for extensions: new mail shows on the toolbar badge only.
+          </p>
+        )}
+        <fieldset>
+          <legend>Quiet hours (no notifications; the badge still counts)</legend>
+          <label class="check">
+            <input type="checkbox" checked={quiet.enabled} onChange={(e) => save({ quietHours: { ...quiet, enabled: e.currentTarget.checked } })} /> Use quiet
+            hours
+          </label>
+          <div class="row">
+            <label>
+              From
+              <input type="time" value={quiet.start} onChange={(e) => save({ quietHours: { ...quiet, start: e.currentTarget.value } })} />
+            </label>
+            <label>
+              To
+              <input type="time" value={quiet.end} onChange={(e) => save({ quietHours: { ...quiet, end: e.currentTarget.value } })} />
+            </label>
+          </div>
+        </fieldset>
+        <label class="check">
+          <input type="checkbox" checked={settings.markReadOnOpen} onChange={(e) => save({ markReadOnOpen: e.currentTarget.checked })} /> Mark a message read when I
+          open it in the popup
+        </label>
+        <Outcome state={action} />
+      </div>
+    </section>
+  );
+}
+
+export function Settings({ snapshot, now, on }: Props) {
+  if (!snapshot) {
+    return (
+      <main class="settings">
+        <h1>Mail notifier settings</h1>
+        <p aria-live="polite">Loading…</p>
+      </main>
+    );
+  }
+  const connected = snapshot.state.connection.phase === 'connected';
+  return (
+    <main class="settings">
+      <h1>Mail notifier settings</h1>
+      <ConnectionSection snapshot={snapshot} on={on} />
+      <section aria-labelledby="accounts-title">
+        <h2 id="accounts-title">Accounts</h2>
+        {!connected && <p class="meta">Accounts can be changed while the helper is running and paired.</p>}
+        {snapshot.state.accounts.map(({ status }) => (
+          <AccountCard key={status.id} account={status} webmailUrl={snapshot.settings.webmailUrls[status.id] ?? ''} now={now} on={on} />
+        ))}
+        {connected && snapshot.state.accounts.length === 0 && <p>No account yet: add one below.</p>}
+        {connected && <AccountForm onAdd={on.addAccount} />}
+      </section>
+      <PreferencesSection snapshot={snapshot} on={on} />
+    </main>
+  );
+}

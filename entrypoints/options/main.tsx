@@ -1,0 +1,27 @@
+import browser from 'webextension-polyfill';
+import { render } from 'preact';
+import { useEffect, useState } from 'preact/hooks';
+import { Settings } from '@/components/Settings';
+import '@/components/styles.css';
+import { BackgroundLink, UI_PORT_NAME, type UiSnapshot } from '@/extension/bridge';
+import { settingsIntents } from '@/extension/settings-intents';
+
+const link = new BackgroundLink(() => browser.runtime.connect({ name: UI_PORT_NAME }));
+let latest: UiSnapshot | undefined;
+const on = settingsIntents(link, () => latest?.settings);
+
+function App() {
+  const [snapshot, setSnapshot] = useState<UiSnapshot | undefined>(undefined);
+  useEffect(
+    () =>
+      link.subscribe((next) => {
+        latest = next;
+        setSnapshot(next);
+      }),
+    [],
+  );
+  return <Settings snapshot={snapshot} now={Date.now()} on={on} />;
+}
+
+render(<App />, document.getElementById('app')!);
+void link.call({ type: 'wake' }).catch(() => undefined);

@@ -1,0 +1,102 @@
+/**
+ * What the toolbar badge shows for a state. Every look that needs the user has text, so nothing
+ * that needs attention can be read as "0 unread": the badge is empty only when connected, paired,
+ * every account healthy and truly nothing unread. docs/EXTENSION.md has the table.
+ */
+import { totalUnread, type ExtensionState } from './state';
+
+export interface BadgeLook {
+  text: string;
+  color: string;
+  title: string;
+}
+
+export const BADGE_COLORS = {
+  unread: '#1a73e8',
+  attention: '#d93025',
+  waiting: '#e37400',
+  off: '#5f6368',
+} as const;
+
+export function countText(n: number): string {
+  return n > 99 ? '99+' : String(n);
+}
+
+function accountLines(state: ExtensionState): string[] {
+  return state.accounts.map((a) => {
+    const reason = a.status.state === 'idle' || a.status.state === 'syncing' || a.status.state === 'connecting' ? '' : ` (${a.status.state})`;
+    return `${a.status.label}: ${a.status.unreadCount} unread${reason}`;
+  });
+}
+
+export function badgeLook(state: ExtensionState): BadgeLook {
+  const c = state.connection;
+  switch (c.phase) {
+    case 'version-mismatch':
+      return { text: 'upd', color: BADGE_COLORS.attention, title: `Mail notifier: ${c.message}` };
+    case 'helper-down':
+      return {
+        text: 'off',
+        color: BADGE_COLORS.off,
+        title: 'Mail notifier: the helper is not running. Start it with `npm start` (or `helper start`).',
+      };
+    case 'not-paired':
+      return { text: 'pair', color: BADGE_COLORS.waiting, title: `Mail notifier: not paired with the helper. ${c.reason ?? 'Open the settings to pair.'}` };
+    case 'connecting':
+      return { text: '…', color: BADGE_COLORS.off, title: 'Mail notifier: connecting to the helper…' };
+    case 'connected':
+      break;
+  }
+  if (state.accounts.length === 0) {
+    return { text: '+', color: BADGE_COLORS.waiting, title: 'Mail notifier: no account yet. Open the settings to add one.' };
+  }
+  const unread = totalUnread(state);
+  const lines = accountLines(state);
+  const failed = state.accounts.filter((a) => a.status.state === 'auth-failed');
+  if (failed.length > 0) {
+    return {
+      text: `${unread > 0 ? countText(unread) : ''}!`,
+      color: BADGE_COLORS.attention,
+      title: [
+        `Mail notifier: password rejected for ${failed.map((a) => a.status.label).join(', ')}: action needed in the settings.`,
+        ...lines,
+      ].join('\n'),
+    };
+  }
+  const waiting = state.accounts.filter((a) => ['backoff', 'paused', 'stopped'].includes(a.status.state));
+  if (waiting.length > 0) {
+    return {
+      text: unread > 0 ? countText(unread) : '…',
+      color: BADGE_COLORS.waiting,
+      title: [`Mail notifier: ${waiting.map((a) => a.status.label).join(', ')} paused, will retry by itself.`, ...lines].join('\n'),
+    };
+  }
+  return {
+    text: unread > 0 ? countText(unread) : '',
+    color: BADGE_COLORS.unread,
+    title: [`Mail notifier: ${unread} unread`, ...lines].join('\n'),
+  };
+}
+
+export interface ActionApi {
+  setBadgeText(details: { text: string }): Promise<void>;
+  setBadgeBackgroundColor(details: { color: string }): Promise<void>;
+  setTitle(details: { title: string }): Promise<void>;
+  setBadgeTextColor?(details: { color: string }): Promise<void>;
+}
+
+/** Applies the look for every state change, skipping unchanged ones (each call is an IPC to the browser). */
+export function badgeUpdater(action: ActionApi): (state: ExtensionState) => Promise<void> {
+  let last: BadgeLook | undefined;
+  return async (state) => {
+    const look = badgeLook(state);
+    if (last && last.text === look.text && last.color === look.color && last.title === look.title) return;
+    last = look;
+    await Promise.all([
+      action.setBadgeText({ text: look.text }),
+      action.setBadgeBackgroundColor({ color: look.color }),
+      action.setTitle({ title: look.title }),
+      action.setBadgeTextColor?.({ color: '#ffffff' }),
+    ]);
+  };
+}

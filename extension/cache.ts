@@ -1,0 +1,101 @@
+/**
+ * The popup's first paint: previews in IndexedDB, keyed by account, mailbox, UIDVALIDITY and UID,
+ * at most MAX_CACHED_PER_ACCOUNT per account. The background writes it from the store; the popup
+ * only reads it. Accounts that disappear (removed, or everything on unpairing) are deleted.
+ */
+import { openDB, type DBSchema, type IDBPDatabase } from 'idb';
+import type { AccountStatus, Preview } from '../protocol';
+import type { AccountView, ExtensionState, Store } from './state';
+
+export const MAX_CACHED_PER_ACCOUNT = 50;
+const DB_NAME = 'mail-notifier-cache';
+
+type CachedPreview = Preview & { accountId: string };
+
+interface CacheSchema extends DBSchema {
+  accounts: { key: string; value: { status: AccountStatus; order: number } };
+  previews: { key: [string, string, number, number]; value: CachedPreview };
+}
+
+/** Every key of one account: array keys sort after strings, so [id, []] is above all [id, mailbox, …]. */
+const accountRange = (accountId: string) => IDBKeyRange.bound([accountId], [accountId, []]);
+
+export class PreviewCache {
+  #db: Promise<IDBPDatabase<CacheSchema>> | undefined;
+
+  #open(): Promise<IDBPDatabase<CacheSchema>> {
+    this.#db ??= openDB<CacheSchema>(DB_NAME, 1, {
+      upgrade(db) {
+        db.createObjectStore('accounts', { keyPath: 'status.id' });
+        db.createObjectStore('previews', { keyPath: ['accountId', 'mailbox', 'uidValidity', 'uid'] });
+      },
+    });
+    return this.#db;
+  }
+
+  async read(): Promise<AccountView[]> {
+    const db = await this.#open();
+    const tx = db.transaction(['accounts', 'previews']);
+    const accounts = (await tx.objectStore('accounts').getAll()).sort((a, b) => a.order - b.order);
+    const views = await Promise.all(
+      accounts.map(async ({ status }) => {
+        const rows = await tx.objectStore('previews').getAll(accountRange(status.id));
+        const previews = rows.map(({ accountId: _, ...preview }) => preview).sort((a, b) => b.date - a.date || b.uid - a.uid);
+        return { status, previews };
+      }),
+    );
+    await tx.done;
+    return views;
+  }
+
+  async writeAccount(view: AccountView, order: number): Promise<void> {
+    const db = await this.#open();
+    const tx = db.transaction(['accounts', 'previews'], 'readwrite');
+    const accountId = view.status.id;
+    await tx.objectStore('accounts').put({ status: view.status, order });
+    await tx.objectStore('previews').delete(accountRange(accountId));
+    for (const preview of view.previews.slice(0, MAX_CACHED_PER_ACCOUNT)) {
+      await tx.objectStore('previews').put({ ...preview, accountId });
+    }
+    await tx.done;
+  }
+
+  async removeAccount(accountId: string): Promise<void> {
+    const db = await this.#open();
+    const tx = db.transaction(['accounts', 'previews'], 'readwrite');
+    await tx.objectStore('accounts').delete(accountId);
+    await tx.objectStore('previews').delete(accountRange(accountId));
+    await tx.done;
+  }
+
+  async clear(): Promise<void> {
+    const db = await this.#open();
+    const tx = db.transaction(['accounts', 'previews'], 'readwrite');
+    await Promise.all([tx.objectStore('accounts').clear(), tx.objectStore('previews').clear(), tx.done]);
+  }
+}
+
+/** The cache writes an account when its view changed (the reducer makes new objects only then). */
+export function cacheChanges(next: ExtensionState, previous: ExtensionState): { write: [AccountView, number][]; remove: string[] } {
+  const before = new Map(previous.accounts.map((a) => [a.status.id, a]));
+  const ids = new Set(next.accounts.map((a) => a.status.id));
+  return {
+    write: next.accounts.flatMap((a, order) => (before.get(a.status.id) === a ? [] : [[a, order] as [AccountView, number]])),
+    remove: [...before.keys()].filter((id) => !ids.has(id)),
+  };
+}
+
+/** Keeps the cache in step with the store, one write after another; returns the stop function. */
+export function syncCache(store: Store, cache: PreviewCache, onError: (error: unknown) => void): () => void {
+  let queue = Promise.resolve();
+  return store.subscribe((next, previous) => {
+    const { write, remove } = cacheChanges(next, previous);
+    if (write.length === 0 && remove.length === 0) return;
+    queue = queue
+      .then(async () => {
+        for (const id of remove) await cache.removeAccount(id);
+        for (const [view, order] of write) await cache.writeAccount(view, order);
+      })
+      .catch(onError);
+  });
+}

@@ -1,0 +1,218 @@
+/**
+ * The popup's state and actions, apart from rendering: first paint from the cache, then the
+ * background's snapshots; opening a message fetches its text through the background. Components
+ * get `view` and call the intents; every failure becomes a plain sentence in `notice`.
+ */
+import { messageKeyString, type AccountKind, type AccountState, type Body, type MessageKey, type Preview } from '../protocol';
+import type { BackgroundLink, UiSnapshot } from './bridge';
+import { userMessage } from './errors';
+import { defaultSettings, webmailUrlFor, type Settings } from './settings';
+import type { AccountView } from './state';
+
+export type PopupStatus =
+  | { kind: 'loading' }
+  | { kind: 'connecting' }
+  | { kind: 'helper-down' }
+  | { kind: 'not-paired'; reason?: string }
+  | { kind: 'version-mismatch'; message: string }
+  | { kind: 'no-accounts' }
+  | { kind: 'ok' };
+
+export interface PopupAccount {
+  id: string;
+  label: string;
+  kind: AccountKind;
+  state: AccountState;
+  stateReason?: string;
+  until?: number;
+  unreadCount: number;
+  webmailUrl?: string;
+  previews: Preview[];
+}
+
+export interface ReaderState {
+  accountId: string;
+  preview: Preview;
+  seen: boolean;
+  body?: Body;
+  error?: string;
+  webmailUrl?: string;
+}
+
+export interface PopupView {
+  status: PopupStatus;
+  accounts: PopupAccount[];
+  reader?: ReaderState;
+  notice?: string;
+}
+
+export interface PopupIntents {
+  open(accountId: string, preview: Preview): void;
+  back(): void;
+  setSeen(accountId: string, key: MessageKey, seen: boolean): void;
+  archive(accountId: string, key: MessageKey): void;
+  remove(accountId: string, key: MessageKey): void;
+  markAllRead(accountId: string): void;
+  openWebmail(url: string): void;
+  openSettings(): void;
+  retry(): void;
+  dismissNotice(): void;
+}
+
+function toPopupAccount(view: AccountView, settings: Settings): PopupAccount {
+  const s = view.status;
+  return {
+    id: s.id,
+    label: s.label,
+    kind: s.kind,
+    state: s.state,
+    stateReason: s.stateReason,
+    until: s.until,
+    unreadCount: s.unreadCount,
+    webmailUrl: webmailUrlFor(s, settings),
+    previews: view.previews,
+  };
+}
+
+/** What the popup shows for a background snapshot, or for the cache alone before the first one. */
+export function popupStatusAndAccounts(snapshot: UiSnapshot | undefined, cached: AccountView[] | undefined): Pick<PopupView, 'status' | 'accounts'> {
+  if (!snapshot) {
+    const accounts = (cached ?? []).map((a) => toPopupAccount(a, defaultSettings));
+    return { status: cached?.length ? { kind: 'connecting' } : { kind: 'loading' }, accounts };
+  }
+  const { state, settings } = snapshot;
+  const accounts = state.accounts.map((a) => toPopupAccount(a, settings));
+  const c = state.connection;
+  switch (c.phase) {
+    case 'helper-down':
+      return { status: { kind: 'helper-down' }, accounts };
+    case 'not-paired':
+      return { status: { kind: 'not-paired', reason: c.reason }, accounts };
+    case 'version-mismatch':
+      return { status: { kind: 'version-mismatch', message: c.message }, accounts };
+    case 'connecting':
+      return { status: { kind: 'connecting' }, accounts };
+    case 'connected':
+      return { status: accounts.length === 0 ? { kind: 'no-accounts' } : { kind: 'ok' }, accounts };
+  }
+}
+
+export interface PopupModelDeps {
+  link: Pick<BackgroundLink, 'subscribe' | 'call' | 'helper'>;
+  readCache: () => Promise<AccountView[]>;
+  openTab: (url: string) => void;
+  openSettings: () => void;
+}
+
+const sameKey = (a: MessageKey, b: MessageKey) => messageKeyString(a) === messageKeyString(b);
+
+/** Intents are arrow properties so components can pass them around as handlers. */
+export class PopupModel implements PopupIntents {
+  #snapshot: UiSnapshot | undefined;
+  #cached: AccountView[] | undefined;
+  #reader: ReaderState | undefined;
+  #notice: string | undefined;
+  #view: PopupView = { status: { kind: 'loading' }, accounts: [] };
+  readonly #listeners = new Set<(view: PopupView) => void>();
+
+  constructor(private readonly deps: PopupModelDeps) {}
+
+  get view(): PopupView {
+    return this.#view;
+  }
+
+  subscribe(listener: (view: PopupView) => void): () => void {
+    this.#listeners.add(listener);
+    return () => this.#listeners.delete(listener);
+  }
+
+  start(): void {
+    this.deps.readCache().then(
+      (cached) => {
+        this.#cached = cached;
+        this.#update();
+      },
+      () => undefined, // No cache (first run, private window): the live snapshot paints instead.
+    );
+    this.deps.link.subscribe((snapshot) => {
+      this.#snapshot = snapshot;
+      this.#update();
+    });
+    this.retry();
+  }
+
+  #update(): void {
+    this.#view = { ...popupStatusAndAccounts(this.#snapshot, this.#cached), reader: this.#reader, notice: this.#notice };
+    for (const listener of this.#listeners) listener(this.#view);
+  }
+
+  #fail(error: unknown): void {
+    this.#notice = userMessage(error);
+    this.#update();
+  }
+
+  #setReader(reader: ReaderState | undefined): void {
+    this.#reader = reader;
+    this.#update();
+  }
+
+  readonly open = (accountId: string, preview: Preview): void => {
+    const markSeen = (this.#snapshot?.settings ?? defaultSettings).markReadOnOpen;
+    const account = this.#view.accounts.find((a) => a.id === accountId);
+    const reader: ReaderState = { accountId, preview, seen: preview.seen, webmailUrl: account?.webmailUrl };
+    this.#setReader(reader);
+    const key: MessageKey = { mailbox: preview.mailbox, uidValidity: preview.uidValidity, uid: preview.uid };
+    this.deps.link.helper({ type: 'get-body', accountId, key, markSeen }).then(
+      (body) => this.#reader === reader && this.#setReader({ ...reader, body, seen: reader.seen || markSeen }),
+      (error) => this.#reader === reader && this.#setReader({ ...reader, error: userMessage(error) }),
+    );
+  };
+
+  readonly back = (): void => {
+    this.#setReader(undefined);
+  };
+
+  readonly setSeen = (accountId: string, key: MessageKey, seen: boolean): void => {
+    this.deps.link.helper({ type: 'set-seen', accountId, keys: [key], seen }).then(() => {
+      const reader = this.#reader;
+      if (reader && reader.accountId === accountId && sameKey(reader.preview, key)) this.#setReader({ ...reader, seen });
+    }, (error) => this.#fail(error));
+  };
+
+  #removeFromView(accountId: string, key: MessageKey, request: Promise<unknown>): void {
+    request.then(() => {
+      const reader = this.#reader;
+      if (reader && reader.accountId === accountId && sameKey(reader.preview, key)) this.back();
+    }, (error) => this.#fail(error));
+  }
+
+  readonly archive = (accountId: string, key: MessageKey): void => {
+    this.#removeFromView(accountId, key, this.deps.link.helper({ type: 'archive', accountId, key }));
+  };
+
+  readonly remove = (accountId: string, key: MessageKey): void => {
+    this.#removeFromView(accountId, key, this.deps.link.helper({ type: 'delete', accountId, key }));
+  };
+
+  readonly markAllRead = (accountId: string): void => {
+    this.deps.link.helper({ type: 'mark-all-read', accountId }).catch((error) => this.#fail(error));
+  };
+
+  readonly openWebmail = (url: string): void => {
+    this.deps.openTab(url);
+  };
+
+  readonly openSettings = (): void => {
+    this.deps.openSettings();
+  };
+
+  readonly retry = (): void => {
+    // Fails only when the background restarted, and then the new port wakes the connection anyway.
+    this.deps.link.call({ type: 'wake' }).catch(() => undefined);
+  };
+
+  readonly dismissNotice = (): void => {
+    this.#notice = undefined;
+    this.#update();
+  };
+}

@@ -1,0 +1,177 @@
+/** Test doubles for the extension's injected dependencies: storage, clock, sockets, ports. */
+import type { AccountStatus, Preview, ServerMessage } from '../../protocol';
+import type { PortLike } from '../../extension/bridge';
+import type { Clock, SocketFactory, SocketHandlers } from '../../extension/connection';
+import type { KeyValueStore } from '../../extension/storage';
+
+export class MemoryStore implements KeyValueStore {
+  readonly data = new Map<string, unknown>();
+  async get(key: string) {
+    return structuredClone(this.data.get(key));
+  }
+  async set(key: string, value: unknown) {
+    this.data.set(key, structuredClone(value));
+  }
+  async remove(key: string) {
+    this.data.delete(key);
+  }
+  /** Everything stored, as one string, to look for things that must never be there. */
+  dump(): string {
+    return JSON.stringify([...this.data]);
+  }
+}
+
+/** A clock that moves only when told to, running due timers in order. */
+export class FakeClock implements Clock {
+  #now: number;
+  #timers = new Map<number, { at: number; fn: () => void }>();
+  #next = 0;
+  constructor(start = Date.UTC(2026, 0, 15, 12, 0)) {
+    this.#now = start;
+  }
+  now() {
+    return this.#now;
+  }
+  setTimeout(fn: () => void, ms: number) {
+    const id = ++this.#next;
+    this.#timers.set(id, { at: this.#now + ms, fn });
+    return id;
+  }
+  clearTimeout(handle: unknown) {
+    this.#timers.delete(handle as number);
+  }
+  /** Delays of the timers now pending, soonest first. */
+  pending(): number[] {
+    return [...this.#timers.values()].map((t) => t.at - this.#now).sort((a, b) => a - b);
+  }
+  async advance(ms: number) {
+    const until = this.#now + ms;
+    for (;;) {
+      const due = [...this.#timers.entries()].filter(([, t]) => t.at <= until).sort((a, b) => a[1].at - b[1].at)[0];
+      if (!due) break;
+      this.#timers.delete(due[0]);
+      this.#now = due[1].at;
+      due[1].fn();
+      await flush();
+    }
+    this.#now = until;
+    await flush();
+  }
+}
+
+/** Lets promise chains (and chains of them) settle. */
+export async function flush() {
+  for (let i = 0; i < 20; i++) await Promise.resolve();
+  await new Promise((resolve) => setImmediate(resolve));
+}
+
+export class FakeSocket {
+  readonly sent: Record<string, unknown>[] = [];
+  closed = false;
+  constructor(
+    readonly url: string,
+    private readonly handlers: SocketHandlers,
+  ) {}
+  send(data: string) {
+    this.sent.push(JSON.parse(data));
+  }
+  close() {
+    this.closed = true;
+  }
+  /** The last request of a type the client sent. */
+  last(type: string) {
+    const found = this.sent.filter((m) => m.type === type).at(-1);
+    if (!found) throw new Error(`no ${type} sent; sent: ${this.sent.map((m) => m.type).join(', ')}`);
+    return found as { id: string } & Record<string, unknown>;
+  }
+  open() {
+    this.handlers.open();
+  }
+  receive(message: ServerMessage) {
+    this.handlers.message(JSON.stringify(message));
+  }
+  hello(protocol = 1) {
+    this.open();
+    this.receive({ type: 'hello', protocol, helperVersion: '1.2.3' });
+  }
+  reply(type: string, data: unknown = {}) {
+    this.receive({ type: 'result', id: this.last(type).id, data });
+  }
+  /** The server side closes (or the connection fails). */
+  drop() {
+    this.handlers.close();
+  }
+}
+
+export function socketFactory() {
+  const sockets: FakeSocket[] = [];
+  const create: SocketFactory = (url, handlers) => {
+    const socket = new FakeSocket(url, handlers);
+    sockets.push(socket);
+    return socket;
+  };
+  return { sockets, create, get current() { return sockets.at(-1)!; } };
+}
+
+export function account(overrides: Partial<AccountStatus> = {}): AccountStatus {
+  return {
+    id: 'icloud',
+    label: 'iCloud',
+    kind: 'icloud',
+    host: 'imap.mail.me.com',
+    username: 'me@icloud.com',
+    state: 'idle',
+    unreadCount: 0,
+    passwordStore: 'keychain',
+    ...overrides,
+  };
+}
+
+export function preview(uid: number, overrides: Partial<Preview> = {}): Preview {
+  return {
+    mailbox: 'INBOX',
+    uidValidity: 7,
+    uid,
+    from: { name: `Sender ${uid}`, address: `s${uid}@example.com` },
+    subject: `Subject ${uid}`,
+    date: Date.UTC(2026, 0, 15, 10, uid),
+    snippet: `Snippet ${uid}`,
+    seen: false,
+    ...overrides,
+  };
+}
+
+export const keyOf = (p: Preview) => ({ mailbox: p.mailbox, uidValidity: p.uidValidity, uid: p.uid });
+
+type Listener<T extends unknown[]> = (...args: T) => void;
+function event<T extends unknown[]>() {
+  const listeners: Listener<T>[] = [];
+  return { listeners, addListener: (l: Listener<T>) => void listeners.push(l), fire: (...args: T) => listeners.forEach((l) => l(...args)) };
+}
+
+/** Both ends of a runtime port, wired to each other. */
+export function portPair(extensionId = 'ext') {
+  const toUi = event<[unknown]>();
+  const toBg = event<[unknown]>();
+  const uiDisconnect = event<[]>();
+  const bgDisconnect = event<[]>();
+  const clone = (m: unknown) => structuredClone(m);
+  const background: PortLike = {
+    name: 'ui',
+    sender: { id: extensionId },
+    postMessage: (m) => toUi.fire(clone(m)),
+    disconnect: () => uiDisconnect.fire(),
+    onMessage: toBg,
+    onDisconnect: bgDisconnect,
+  };
+  const ui: PortLike = {
+    name: 'ui',
+    postMessage: (m) => toBg.fire(clone(m)),
+    disconnect: () => bgDisconnect.fire(),
+    onMessage: toUi,
+    onDisconnect: uiDisconnect,
+  };
+  return { background, ui, event };
+}
+
+export { event };
