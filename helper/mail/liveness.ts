@@ -55,7 +55,11 @@ export class LivenessWatch {
     const late = now - this.lastTick - this.opts.tickMs;
     this.lastTick = now;
     this.schedule();
-    if (late > this.opts.clockJumpMs) this.opts.probe('clock-jump');
-    else if (now - this.lastAlive >= this.opts.heartbeatMs) this.opts.probe('heartbeat');
+    const reason: ProbeReason | null =
+      late > this.opts.clockJumpMs ? 'clock-jump' : now - this.lastAlive >= this.opts.heartbeatMs ? 'heartbeat' : null;
+    if (!reason) return;
+    // One probe per quiet period: an unanswered probe ends the link by its own deadline.
+    this.lastAlive = now;
+    this.opts.probe(reason);
   }
 }

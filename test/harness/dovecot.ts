@@ -37,6 +37,8 @@ export interface DovecotServer {
   profile: DovecotProfile;
   /** Rewrites the passwd-file; resolves once Dovecot has read it, so the next login uses `pass`. */
   setPassword(user: string, pass: string): Promise<void>;
+  /** Gives `mailbox` of `user` a new UIDVALIDITY, as a server does after rebuilding its index. */
+  setUidValidity(user: string, mailbox: string, uidValidity: number): Promise<void>;
   /** Drops every session of `user` (`doveadm kick`); rejects when there is none. */
   kick(user: string): Promise<void>;
   logText(): Promise<string>;
@@ -140,6 +142,9 @@ async function startIn(dir: string, opts: StartDovecotOptions, dovecotBin: strin
       await pollUntil(async () => readGeneration(await doveadm('auth', 'lookup', user)) >= expected, {
         what: `dovecot to read the new password of ${user}`, timeoutMs: PASSWD_RELOAD_TIMEOUT_MS, intervalMs: 50,
       });
+    },
+    async setUidValidity(user, mailbox, uidValidity) {
+      await doveadm('mailbox', 'update', '-u', user, '--uid-validity', String(uidValidity), mailbox);
     },
     async kick(user) {
       try {

@@ -7,6 +7,7 @@ import { startDovecot, type DovecotServer } from '../harness/dovecot';
 import { startProxy, type TcpProxy as Proxy } from '../harness/proxy';
 import { connectOtherDevice, type OtherDevice } from '../harness/other-device';
 import { buildMessage } from '../harness/messages';
+import { pollUntil } from '../harness/wait';
 import { newStores, startSession, type SessionRecorder, type Stores } from './session-fixture';
 
 const USER = 'alice';
@@ -170,6 +171,36 @@ describe('AccountSession on a real Dovecot', () => {
     await s.until(() => s.notified().includes(uid), 'mail after stall', 30_000);
     expect(proxy.connectionsTotal).toBe(first + 1);
     expect(s.notified()).toEqual([uid]);
+  });
+
+  it('a UIDVALIDITY change means a full resync: the new list, and no old mail announced as new', async () => {
+    await clearInbox();
+    const s = await session();
+    await s.until(() => s.state() === 'idle', 'idle');
+    const uid = await other.append('INBOX', message('before renumbering'));
+    await s.until(() => s.notified().includes(uid), 'announced once');
+    const snapshots = s.snapshots.length;
+    await dovecot.setUidValidity(USER, 'INBOX', 4242);
+    await dovecot.kick(USER);
+    await s.until(() => s.snapshots.length > snapshots, 'resync snapshot after reconnect', 30_000);
+    const fresh = s.snapshots.at(-1)!;
+    expect(fresh.previews.map((p) => p.uidValidity)).toEqual([4242]);
+    expect(fresh.unreadCount).toBe(1);
+    expect(s.notified()).toEqual([uid]);
+    // The other device was kicked too.
+    other = await connectOtherDevice({ host: dovecot.host, port: dovecot.port, user: USER, pass: PASS });
+  });
+
+  it('re-issues IDLE on schedule (RFC 2177), on the same connection', async () => {
+    await clearInbox();
+    const s = await session(newStores(), { tuning: { maxIdleTimeMs: 300 } });
+    await s.until(() => s.state() === 'idle', 'idle');
+    const connections = proxy.connectionsTotal;
+    const sent = proxy.bytesClientToServer;
+    // Each renewal is a DONE and a new tagged IDLE: about 20 bytes from the client.
+    await pollUntil(() => proxy.bytesClientToServer - sent >= 60, { what: 'three IDLE renewals', timeoutMs: 5_000, intervalMs: 100 });
+    expect(proxy.connectionsTotal).toBe(connections);
+    expect(s.state()).toBe('idle');
   });
 
   it('a restart announces no message twice, and announces mail that came while it was down', async () => {
