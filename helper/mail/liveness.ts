@@ -19,6 +19,7 @@ export interface LivenessOptions {
 
 export class LivenessWatch {
   private lastAlive: number;
+  private lastProbe = 0;
   private lastTick: number;
   private timer: unknown = null;
 
@@ -56,10 +57,14 @@ export class LivenessWatch {
     this.lastTick = now;
     this.schedule();
     const reason: ProbeReason | null =
-      late > this.opts.clockJumpMs ? 'clock-jump' : now - this.lastAlive >= this.opts.heartbeatMs ? 'heartbeat' : null;
+      late > this.opts.clockJumpMs
+        ? 'clock-jump'
+        : now - Math.max(this.lastAlive, this.lastProbe) >= this.opts.heartbeatMs
+          ? 'heartbeat'
+          : null;
     if (!reason) return;
     // One probe per quiet period: an unanswered probe ends the link by its own deadline.
-    this.lastAlive = now;
+    this.lastProbe = now;
     this.opts.probe(reason);
   }
 }
