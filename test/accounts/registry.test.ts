@@ -41,9 +41,9 @@ afterAll(async () => {
   await rm(home, { recursive: true, force: true });
 });
 
-async function open() {
+async function open(random = () => 0) {
   const secrets = await openSecretStore({ configDir: join(home, 'config'), prefer: 'file' });
-  return AccountRegistry.open({ configDir: join(home, 'config'), stateDir: join(home, 'state'), secrets, random: () => 0, log });
+  return AccountRegistry.open({ configDir: join(home, 'config'), stateDir: join(home, 'state'), secrets, random, log });
 }
 
 function account(password: string) {
@@ -51,7 +51,7 @@ function account(password: string) {
   return { kind: 'imap' as const, host: '127.0.0.1', port: proxy.port, tls: false, username: USER, password };
 }
 
-function waitFor<T>(registry: AccountRegistry, event: 'delta' | 'snapshot', match: (value: T) => boolean, what: string): Promise<T> {
+function waitFor<T>(registry: AccountRegistry, event: 'delta' | 'snapshot' | 'account', match: (value: T) => boolean, what: string): Promise<T> {
   return withTimeout(
     new Promise<T>((resolve) => {
       const listener = (value: T) => {
@@ -112,6 +112,28 @@ describe('AccountRegistry', () => {
     expect(again.snapshots()).toEqual([]);
     const secrets = await openSecretStore({ configDir: join(home, 'config'), prefer: 'file' });
     expect(await secrets.get(added.id)).toBeNull();
+    await again.close();
+  });
+
+  it('a restart keeps the backoff: no login before it ends', async () => {
+    const registry = await open(() => 0.99);
+    const added = await registry.addAccount(account(PASS));
+    await waitFor<{ account: { state: string } }>(registry, 'snapshot', () => true, 'snapshot');
+    proxy.refuseNew(true);
+    proxy.dropAll();
+    const backoff = await waitFor<{ state: string; until?: number }>(registry, 'account', (a) => a.state === 'backoff', 'backoff');
+    await registry.close();
+    const attempts = proxy.connectionsTotal;
+
+    const again = await open(() => 0.99);
+    const status = again.snapshots()[0].account;
+    expect(status.state).toBe('backoff');
+    expect(status.until).toBe(backoff.until);
+    proxy.refuseNew(false);
+    await waitFor<{ account: { state: string } }>(again, 'snapshot', () => true, 'reconnected after the backoff');
+    expect(Date.now()).toBeGreaterThanOrEqual(backoff.until!);
+    expect(proxy.connectionsTotal - attempts).toBe(1);
+    await again.removeAccount(added.id);
     await again.close();
   });
 
