@@ -184,20 +184,24 @@ export class AccountRegistry extends EventEmitter implements MailService {
   }
 
   async testAccount(input: NewAccount): Promise<void> {
+    const host = input.host.trim().toLowerCase();
+    const username = input.username.trim();
+    if (this.config.accounts.some((a) => a.host === host && a.username === username)) {
+      // Its session holds the one connection this account may have; a test would open a second.
+      throw new MailServiceError('invalid', `${username} on ${host} is already added: its state shows whether it works. To try a new password, change it in the account's settings.`);
+    }
     const account: AccountConfig = {
-      id: accountIdFor(input.username.trim(), input.host.trim().toLowerCase(), new Set()),
+      id: accountIdFor(username, host, new Set()),
       label: '',
       kind: input.kind,
-      host: input.host.trim().toLowerCase(),
+      host,
       port: input.port,
       tls: input.tls,
-      username: input.username.trim(),
+      username,
       watchedFolders: [],
       previewCount: 1,
     };
-    const existing = this.entries.get(account.id);
-    // A test of an added account's own settings goes through that account's budget and state.
-    const entry = existing ?? (await this.prepare(account, { register: false }));
+    const entry = await this.prepare(account, { register: false });
     const client = await this.loginOnce(entry, input.password, 'add-account');
     await client.logout().catch(() => client.close());
   }
