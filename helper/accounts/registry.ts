@@ -151,22 +151,7 @@ export class AccountRegistry extends EventEmitter implements MailService {
   // ------------------------------------------------------------------ accounts
 
   async addAccount(input: NewAccount): Promise<AccountStatus> {
-    const host = input.host.trim().toLowerCase();
-    const username = input.username.trim();
-    if (this.config.accounts.some((a) => a.host === host && a.username === username)) {
-      throw new MailServiceError('invalid', `${username} on ${host} is already added.`);
-    }
-    const account: AccountConfig = {
-      id: accountIdFor(username, host, new Set(this.entries.keys())),
-      label: input.label?.trim() || username,
-      kind: input.kind,
-      host,
-      port: input.port,
-      tls: input.tls,
-      username,
-      watchedFolders: [],
-      previewCount: 50,
-    };
+    const account = this.newAccountConfig(input, `${input.username.trim()} on ${input.host.trim()} is already added.`);
     const entry = await this.prepare(account, { register: false });
     const client = await this.loginOnce(entry, input.password, 'add-account');
     try {
@@ -184,26 +169,34 @@ export class AccountRegistry extends EventEmitter implements MailService {
   }
 
   async testAccount(input: NewAccount): Promise<void> {
+    // An added account's session holds the one connection it may have; a test would open a second.
+    const account = this.newAccountConfig(
+      input,
+      `${input.username.trim()} on ${input.host.trim()} is already added: its state shows whether it works. To try a new password, change it in the account's settings.`,
+    );
+    const entry = await this.prepare(account, { register: false });
+    const client = await this.loginOnce(entry, input.password, 'add-account');
+    await client.logout().catch(() => client.close());
+  }
+
+  /** Settings for an account the user is adding; `duplicateMessage` if it is there already. */
+  private newAccountConfig(input: NewAccount, duplicateMessage: string): AccountConfig {
     const host = input.host.trim().toLowerCase();
     const username = input.username.trim();
     if (this.config.accounts.some((a) => a.host === host && a.username === username)) {
-      // Its session holds the one connection this account may have; a test would open a second.
-      throw new MailServiceError('invalid', `${username} on ${host} is already added: its state shows whether it works. To try a new password, change it in the account's settings.`);
+      throw new MailServiceError('invalid', duplicateMessage);
     }
-    const account: AccountConfig = {
-      id: accountIdFor(username, host, new Set()),
-      label: '',
+    return {
+      id: accountIdFor(username, host, new Set(this.entries.keys())),
+      label: input.label?.trim() || username,
       kind: input.kind,
       host,
       port: input.port,
       tls: input.tls,
       username,
       watchedFolders: [],
-      previewCount: 1,
+      previewCount: 50,
     };
-    const entry = await this.prepare(account, { register: false });
-    const client = await this.loginOnce(entry, input.password, 'add-account');
-    await client.logout().catch(() => client.close());
   }
 
   async updateAccount(accountId: string, changes: AccountChanges): Promise<AccountStatus> {
