@@ -85,10 +85,10 @@ export function cacheChanges(next: ExtensionState, previous: ExtensionState): { 
   };
 }
 
-/** Keeps the cache in step with the store, one write after another; returns the stop function. */
-export function syncCache(store: Store, cache: PreviewCache, onError: (error: unknown) => void): () => void {
+/** Keeps the cache in step with the store, one write after another. */
+export function syncCache(store: Store, cache: PreviewCache, onError: (error: unknown) => void) {
   let queue = Promise.resolve();
-  return store.subscribe((next, previous) => {
+  const stop = store.subscribe((next, previous) => {
     const { write, remove } = cacheChanges(next, previous);
     if (write.length === 0 && remove.length === 0) return;
     queue = queue
@@ -98,4 +98,6 @@ export function syncCache(store: Store, cache: PreviewCache, onError: (error: un
       })
       .catch(onError);
   });
+  /** `settled` resolves once every write queued so far is done. */
+  return { stop, settled: () => queue };
 }

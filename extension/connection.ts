@@ -96,6 +96,8 @@ type Payload<T extends ClientRequestType> = Omit<ClientRequest<T>, 'type' | 'id'
 
 interface Pending {
   type: ClientRequestType;
+  /** Runs in the same task as the result frame, before any later frame is handled. */
+  onResult?: () => void;
   resolve: (data: unknown) => void;
   reject: (error: HelperError) => void;
   timer: unknown;
@@ -149,7 +151,7 @@ export class HelperConnection {
 
   /** For the alarm and for a popup being opened: retry now instead of waiting out the backoff. */
   wake(): void {
-    if (this.#stage === 'idle' || this.#stage === 'waiting' || this.#stage === 'parked') this.#connect();
+    if (this.#stage === 'idle' || this.#stage === 'waiting' || this.#stage === 'parked') this.#connect(false);
   }
 
   setAddress(address: string): void {
@@ -204,7 +206,7 @@ export class HelperConnection {
     this.deps.emit({ type: 'phase', connection, helperVersion });
   }
 
-  #send<T extends ClientRequestType>(type: T, payload: Payload<T>): Promise<ResultOf<T>> {
+  #send<T extends ClientRequestType>(type: T, payload: Payload<T>, onResult?: () => void): Promise<ResultOf<T>> {
     const socket = this.#socket;
     const id = `r${++this.#nextId}`;
     return new Promise<ResultOf<T>>((resolve, reject) => {
@@ -214,7 +216,7 @@ export class HelperConnection {
         this.#pending.delete(id);
         reject(new HelperError('timeout', 'The helper did not answer in time.'));
       }, timeout);
-      this.#pending.set(id, { type, resolve: resolve as (data: unknown) => void, reject, timer });
+      this.#pending.set(id, { type, onResult, resolve: resolve as (data: unknown) => void, reject, timer });
       socket.send(JSON.stringify({ type, id, ...payload }));
     });
   }
@@ -235,12 +237,12 @@ export class HelperConnection {
     }
   }
 
-  #connect(): void {
+  /** `announce` shows "connecting"; retries and re-checks keep the current look instead of flickering. */
+  #connect(announce = true): void {
     this.#drop();
     const generation = this.#generation;
     this.#stage = 'opening';
-    // While retrying a helper that is down, keep showing "down" rather than flickering to "connecting".
-    if (this.#phase.phase !== 'helper-down') this.#setPhase({ phase: 'connecting' });
+    if (announce) this.#setPhase({ phase: 'connecting' });
     this.#handshakeTimer = this.deps.clock.setTimeout(() => this.#fail(generation), HANDSHAKE_TIMEOUT_MS);
     const current = () => generation === this.#generation;
     try {
@@ -270,7 +272,7 @@ export class HelperConnection {
     const delay = backoffDelay(this.#attempt++, this.deps.random);
     this.#stage = 'waiting';
     this.#setPhase({ phase: 'helper-down', retryAt: this.deps.clock.now() + delay });
-    this.#retryTimer = this.deps.clock.setTimeout(() => this.#connect(), delay);
+    this.#retryTimer = this.deps.clock.setTimeout(() => this.#connect(false), delay);
   }
 
   #settlePairing(error?: HelperError): void {
@@ -314,9 +316,9 @@ export class HelperConnection {
           return pending.reject(new HelperError(message.code, message.message));
         }
         const data = parseResult(pending.type, message.data);
-        return data === undefined
-          ? pending.reject(new HelperError('invalid', 'The helper sent an answer this extension does not understand.'))
-          : pending.resolve(data);
+        if (data === undefined) return pending.reject(new HelperError('invalid', 'The helper sent an answer this extension does not understand.'));
+        pending.onResult?.();
+        return pending.resolve(data);
       }
       default:
         if (this.#stage === 'ready') this.deps.emit(message);
@@ -324,8 +326,8 @@ export class HelperConnection {
   }
 
   async #onHello(protocol: number, helperVersion: string, generation: number): Promise<void> {
-    // The helper answered, so it is running: whatever it was before, we are now connecting.
-    this.#setPhase({ phase: 'connecting' }, helperVersion);
+    // The helper answered, so it is running: no longer "down", whatever it was.
+    this.#setPhase(this.#phase.phase === 'helper-down' ? { phase: 'connecting' } : this.#phase, helperVersion);
     if (protocol !== PROTOCOL_VERSION) return this.#refused('version-mismatch', versionMismatchMessage(protocol, PROTOCOL_VERSION));
     this.#stage = 'handshake';
     const pairing = this.#pairing;
@@ -344,12 +346,11 @@ export class HelperConnection {
     const token = await this.deps.tokens.get();
     if (generation !== this.#generation) return;
     if (!token) return this.#park({ phase: 'not-paired' });
-    try {
-      await this.#send('auth', { protocol: PROTOCOL_VERSION, token });
-    } catch {
-      return this.#fail(generation);
-    }
-    if (generation !== this.#generation) return;
+    // The helper sends its snapshots right behind the auth result: be ready before the next frame.
+    this.#send('auth', { protocol: PROTOCOL_VERSION, token }, () => this.#ready(generation)).catch(() => this.#fail(generation));
+  }
+
+  #ready(generation: number): void {
     this.deps.clock.clearTimeout(this.#handshakeTimer);
     this.#stage = 'ready';
     this.#attempt = 0;

@@ -155,18 +155,22 @@ export function portPair(extensionId = 'ext') {
   const toBg = event<[unknown]>();
   const uiDisconnect = event<[]>();
   const bgDisconnect = event<[]>();
-  const clone = (m: unknown) => structuredClone(m);
+  // Like runtime ports, delivery is asynchronous and copies the message.
+  const deliver = (target: { fire: (m: unknown) => void }, m: unknown) => {
+    const copy = structuredClone(m);
+    queueMicrotask(() => target.fire(copy));
+  };
   const background: PortLike = {
     name: 'ui',
     sender: { id: extensionId },
-    postMessage: (m) => toUi.fire(clone(m)),
+    postMessage: (m) => deliver(toUi, m),
     disconnect: () => uiDisconnect.fire(),
     onMessage: toBg,
     onDisconnect: bgDisconnect,
   };
   const ui: PortLike = {
     name: 'ui',
-    postMessage: (m) => toBg.fire(clone(m)),
+    postMessage: (m) => deliver(toBg, m),
     disconnect: () => bgDisconnect.fire(),
     onMessage: toUi,
     onDisconnect: uiDisconnect,

@@ -1,0 +1,126 @@
+import { describe, expect, it } from 'vitest';
+import type { UiCommand, UiSnapshot } from '../../extension/bridge';
+import { UserError } from '../../extension/errors';
+import { PopupModel } from '../../extension/popup-model';
+import { defaultSettings } from '../../extension/settings';
+import type { AccountView, ExtensionState } from '../../extension/state';
+import { account, flush, keyOf, preview } from './fakes';
+
+/** A background link whose calls the test answers by hand. */
+function fakeLink() {
+  const calls: { command: UiCommand; resolve: (v: unknown) => void; reject: (e: unknown) => void }[] = [];
+  let push: ((s: UiSnapshot) => void) | undefined;
+  const link = {
+    subscribe: (listener: (s: UiSnapshot) => void) => ((push = listener), () => undefined),
+    call: (command: UiCommand) => new Promise<unknown>((resolve, reject) => calls.push({ command, resolve, reject })),
+    helper: (call: never) => link.call({ type: 'helper', call }),
+  };
+  const helperCalls = () => calls.filter((c) => c.command.type === 'helper');
+  return { link: link as never, calls, helperCalls, push: (s: UiSnapshot) => push!(s) };
+}
+
+const connected = (accounts: AccountView[]): ExtensionState => ({ connection: { phase: 'connected' }, accounts });
+const snapshot = (state: ExtensionState, settings = defaultSettings): UiSnapshot => ({ state, settings, notificationsSupported: true });
+
+function setup(cached: AccountView[] = []) {
+  const f = fakeLink();
+  const tabs: string[] = [];
+  let settingsOpened = 0;
+  const model = new PopupModel({
+    link: f.link,
+    readCache: async () => cached,
+    openTab: (url) => tabs.push(url),
+    openSettings: () => settingsOpened++,
+  });
+  model.start();
+  return { ...f, model, tabs, settingsOpened: () => settingsOpened };
+}
+
+describe('popup model', () => {
+  it('paints from the cache first, then from the live snapshot', async () => {
+    const t = setup([{ status: account({ unreadCount: 1 }), previews: [preview(1)] }]);
+    expect(t.model.view.status.kind).toBe('loading');
+    await flush();
+    expect(t.model.view.status.kind).toBe('connecting');
+    expect(t.model.view.accounts[0].previews.map((p) => p.uid)).toEqual([1]);
+    t.push(snapshot(connected([{ status: account({ unreadCount: 2 }), previews: [preview(2), preview(1)] }])));
+    expect(t.model.view.status.kind).toBe('ok');
+    expect(t.model.view.accounts[0].previews.map((p) => p.uid)).toEqual([2, 1]);
+    // Opening the popup wakes the connection at once.
+    expect(t.calls[0].command).toEqual({ type: 'wake' });
+  });
+
+  it('maps connection phases to the states the popup explains', () => {
+    const t = setup();
+    const phases: [ExtensionState['connection'], string][] = [
+      [{ phase: 'helper-down' }, 'helper-down'],
+      [{ phase: 'not-paired', reason: 'x' }, 'not-paired'],
+      [{ phase: 'version-mismatch', message: 'm' }, 'version-mismatch'],
+      [{ phase: 'connected' }, 'no-accounts'],
+    ];
+    for (const [connection, kind] of phases) {
+      t.push(snapshot({ connection, accounts: [] }));
+      expect(t.model.view.status.kind).toBe(kind);
+    }
+  });
+
+  it('opens a message: fetches its text, marking it read as the setting says', async () => {
+    const t = setup();
+    t.push(snapshot(connected([{ status: account({ unreadCount: 1 }), previews: [preview(1)] }]), { ...defaultSettings, markReadOnOpen: false }));
+    t.model.open('icloud', preview(1));
+    expect(t.model.view.reader).toMatchObject({ accountId: 'icloud', seen: false, webmailUrl: 'https://www.icloud.com/mail/' });
+    expect(t.helperCalls()[0].command).toEqual({ type: 'helper', call: { type: 'get-body', accountId: 'icloud', key: keyOf(preview(1)), markSeen: false } });
+    const body = { key: keyOf(preview(1)), from: {}, to: [], subject: 's', date: 1, text: 'hello', truncated: false };
+    t.helperCalls()[0].resolve(body);
+    await flush();
+    expect(t.model.view.reader).toMatchObject({ body, seen: false });
+  });
+
+  it('ignores a late body for a message the user already left', async () => {
+    const t = setup();
+    t.model.open('icloud', preview(1));
+    t.model.back();
+    t.helperCalls()[0].resolve({ key: keyOf(preview(1)), from: {}, to: [], subject: 's', date: 1, text: 'late', truncated: false });
+    await flush();
+    expect(t.model.view.reader).toBeUndefined();
+  });
+
+  it("shows a failed fetch in the reader, and a failed action as a notice, never a stack trace", async () => {
+    const t = setup();
+    t.model.open('icloud', preview(1));
+    t.helperCalls()[0].reject(new UserError('The message is no longer on the server.'));
+    await flush();
+    expect(t.model.view.reader?.error).toBe('The message is no longer on the server.');
+    t.model.markAllRead('icloud');
+    t.helperCalls()[1].reject(new TypeError("Cannot read properties of undefined (reading 'x')"));
+    await flush();
+    expect(t.model.view.notice).toMatch(/^Something went wrong inside the extension/);
+    expect(t.model.view.notice).not.toContain('undefined');
+    t.model.dismissNotice();
+    expect(t.model.view.notice).toBeUndefined();
+  });
+
+  it('returns to the list after archiving or deleting the open message, and tracks read/unread', async () => {
+    const t = setup();
+    t.model.open('icloud', preview(1));
+    t.model.setSeen('icloud', keyOf(preview(1)), false);
+    t.helperCalls()[1].resolve({});
+    await flush();
+    expect(t.model.view.reader?.seen).toBe(false);
+    t.model.archive('icloud', keyOf(preview(1)));
+    expect(t.helperCalls()[2].command).toEqual({ type: 'helper', call: { type: 'archive', accountId: 'icloud', key: keyOf(preview(1)) } });
+    t.helperCalls()[2].resolve({});
+    await flush();
+    expect(t.model.view.reader).toBeUndefined();
+    t.model.remove('icloud', keyOf(preview(2)));
+    expect(t.helperCalls()[3].command).toMatchObject({ call: { type: 'delete' } });
+  });
+
+  it('opens webmail and the settings through the injected browser calls', () => {
+    const t = setup();
+    t.model.openWebmail('https://www.icloud.com/mail/');
+    t.model.openSettings();
+    expect(t.tabs).toEqual(['https://www.icloud.com/mail/']);
+    expect(t.settingsOpened()).toBe(1);
+  });
+});

@@ -1,0 +1,239 @@
+// @vitest-environment happy-dom
+import 'fake-indexeddb/auto';
+import { cleanup, fireEvent, render, screen, within } from '@testing-library/preact';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { Settings, type SettingsIntents } from '../../components/Settings';
+import type { UiSnapshot } from '../../extension/bridge';
+import { UserError } from '../../extension/errors';
+import { defaultSettings } from '../../extension/settings';
+import { settingsIntents } from '../../extension/settings-intents';
+import type { AccountView } from '../../extension/state';
+import type { AccountStatus } from '../../protocol';
+import { boot } from './background-harness';
+import { account, flush } from './fakes';
+
+afterEach(cleanup);
+
+const NOW = Date.UTC(2026, 0, 15, 12, 0);
+
+function intents(overrides: Partial<SettingsIntents> = {}) {
+  return {
+    pair: vi.fn(async () => undefined),
+    unpair: vi.fn(async () => undefined),
+    addAccount: vi.fn(async () => account()),
+    removeAccount: vi.fn(async () => undefined),
+    retryLogin: vi.fn(async () => undefined),
+    loginLog: vi.fn(async () => []),
+    setPassword: vi.fn(async () => undefined),
+    setPreviewCount: vi.fn(async () => undefined),
+    setWebmailUrl: vi.fn(async () => undefined),
+    saveSettings: vi.fn(async () => undefined),
+    ...overrides,
+  } satisfies SettingsIntents;
+}
+
+function snap(accounts: AccountStatus[] = [], overrides: Partial<UiSnapshot> = {}): UiSnapshot {
+  const views: AccountView[] = accounts.map((status) => ({ status, previews: [] }));
+  return { state: { connection: { phase: 'connected' }, helperVersion: '0.3.0', accounts: views }, settings: defaultSettings, notificationsSupported: true, ...overrides };
+}
+
+const input = (name: RegExp | string) => screen.getByLabelText(name) as HTMLInputElement;
+const type = (name: RegExp | string, value: string) => fireEvent.input(input(name), { target: { value } });
+
+describe('settings: adding an account', () => {
+  it('checks the app-specific password shape before sending anything', async () => {
+    const on = intents();
+    render(<Settings snapshot={snap()} now={NOW} on={on} />);
+    type('iCloud email address', 'me@icloud.com');
+    type('App-specific password', 'MyAppleIdPassword1');
+    fireEvent.click(screen.getByRole('button', { name: 'Test and save' }));
+    await flush();
+    expect(on.addAccount).not.toHaveBeenCalled();
+    expect(screen.getByRole('alert').textContent).toMatch(/does not look like an app-specific password/);
+  });
+
+  it('sends the iCloud preset with the normalised password, then clears the field', async () => {
+    const on = intents();
+    render(<Settings snapshot={snap()} now={NOW} on={on} />);
+    type('iCloud email address', ' me@icloud.com ');
+    type('App-specific password', 'abcdefghijklmnop');
+    fireEvent.click(screen.getByRole('button', { name: 'Test and save' }));
+    expect(input('App-specific password').value).toBe('');
+    await flush();
+    expect(on.addAccount).toHaveBeenCalledWith({
+      kind: 'icloud',
+      host: 'imap.mail.me.com',
+      port: 993,
+      tls: true,
+      username: 'me@icloud.com',
+      password: 'abcd-efgh-ijkl-mnop',
+    });
+    expect(screen.getByText(/Signed in and saved "iCloud"/).getAttribute('role')).toBe('status');
+  });
+
+  it("clears the password even when the helper refuses it, and shows the helper's words", async () => {
+    const on = intents({ addAccount: vi.fn(async () => Promise.reject(new UserError('iCloud rejected the password. Check it is an app-specific password.'))) });
+    render(<Settings snapshot={snap()} now={NOW} on={on} />);
+    type('iCloud email address', 'me@icloud.com');
+    type('App-specific password', 'abcd-efgh-ijkl-mnop');
+    fireEvent.click(screen.getByRole('button', { name: 'Test and save' }));
+    await flush();
+    expect(input('App-specific password').value).toBe('');
+    expect(screen.getByRole('alert').textContent).toBe('iCloud rejected the password. Check it is an app-specific password.');
+  });
+
+  it('explains app-specific passwords with links to Apple', () => {
+    render(<Settings snapshot={snap()} now={NOW} on={intents()} />);
+    const hrefs = [...document.querySelectorAll('a')].map((a) => a.getAttribute('href'));
+    expect(hrefs).toContain('https://account.apple.com');
+    expect(hrefs).toContain('https://support.apple.com/en-us/102654');
+    expect(document.body.textContent).toContain('Sign-In and Security → App-Specific Passwords');
+  });
+
+  it('takes any IMAP server with host, port and TLS, without the iCloud shape check', async () => {
+    const on = intents();
+    render(<Settings snapshot={snap()} now={NOW} on={on} />);
+    fireEvent.click(screen.getByLabelText('Other IMAP server'));
+    type('IMAP server', 'imap.example.com');
+    type('Port', '1993');
+    fireEvent.click(screen.getByLabelText('TLS (encrypted connection)'));
+    type('User name', 'me');
+    type('Password', 'hunter2');
+    type(/Name shown in the popup/, 'Work');
+    fireEvent.click(screen.getByRole('button', { name: 'Test and save' }));
+    await flush();
+    expect(on.addAccount).toHaveBeenCalledWith({ kind: 'imap', label: 'Work', host: 'imap.example.com', port: 1993, tls: false, username: 'me', password: 'hunter2' });
+  });
+
+  it('never lets the password reach storage on the way through the real background', async () => {
+    const b = await boot({ token: 'tok' });
+    await b.helperAccepts();
+    const ui = b.openUi();
+    await flush();
+    render(<Settings snapshot={ui.snapshots.at(-1)} now={NOW} on={settingsIntents(ui.link, () => undefined)} />);
+    type('iCloud email address', 'me@icloud.com');
+    type('App-specific password', 'wxyz-wxyz-wxyz-wxyz');
+    fireEvent.click(screen.getByRole('button', { name: 'Test and save' }));
+    await flush();
+    expect(b.sockets.current.last('add-account')).toMatchObject({ account: { password: 'wxyz-wxyz-wxyz-wxyz' } });
+    b.sockets.current.reply('add-account', { account: account() });
+    await flush();
+    expect(input('App-specific password').value).toBe('');
+    expect(b.storage.dump()).not.toContain('wxyz');
+    expect([...b.storage.data.keys()].sort()).toEqual(['token']);
+  });
+});
+
+describe('settings: pairing and connection', () => {
+  it('shows the state and helper version, pairs with address and code, and unpairs', async () => {
+    const on = intents();
+    render(<Settings snapshot={snap()} now={NOW} on={on} />);
+    expect(screen.getAllByRole('status')[0].textContent).toBe('Connected and paired (helper 0.3.0).');
+    type('Helper address', 'ws://localhost:47913');
+    type('Pairing code', '123456');
+    fireEvent.click(screen.getByRole('button', { name: 'Pair' }));
+    await flush();
+    expect(on.pair).toHaveBeenCalledWith('ws://localhost:47913', '123456');
+    expect(input('Pairing code').value).toBe('');
+    fireEvent.click(screen.getByRole('button', { name: 'Unpair' }));
+    await flush();
+    expect(on.unpair).toHaveBeenCalled();
+    expect(screen.getByText(/the token and the cached previews are gone/)).toBeTruthy();
+  });
+
+  it('says how to start a helper that is not running, and shows a refused code in plain words', async () => {
+    const on = intents({ pair: vi.fn(async () => Promise.reject(new UserError('Wrong pairing code.'))) });
+    render(<Settings snapshot={snap([], { state: { connection: { phase: 'helper-down' }, accounts: [] } })} now={NOW} on={on} />);
+    expect(document.body.textContent).toContain('The helper is not running at ws://127.0.0.1:47913. Start it with `npm start`');
+    type('Pairing code', '999999');
+    fireEvent.click(screen.getByRole('button', { name: 'Pair' }));
+    await flush();
+    expect(screen.getByRole('alert').textContent).toBe('Wrong pairing code.');
+    expect(screen.queryByRole('button', { name: 'Test and save' })).toBeNull();
+  });
+});
+
+describe('settings: accounts', () => {
+  const failed = account({ state: 'auth-failed', stateReason: 'iCloud rejected the password at 11:58.', unreadCount: 2 });
+
+  it('shows state and reason, retries a rejected login, and shows the login log as a table', async () => {
+    const on = intents({
+      loginLog: vi.fn(async () => [
+        { at: NOW - 60_000, outcome: 'auth-rejected' as const, reason: 'AUTHENTICATIONFAILED', trigger: 'start' },
+        { at: NOW - 3600_000, outcome: 'success' as const, reason: 'Signed in', trigger: 'add' },
+      ]),
+    });
+    render(<Settings snapshot={snap([failed])} now={NOW} on={on} />);
+    const card = screen.getByRole('region', { name: 'Account iCloud' });
+    expect(card.textContent).toContain('Password rejected — action needed.');
+    expect(card.textContent).toContain('iCloud rejected the password at 11:58.');
+    fireEvent.click(within(card).getByRole('button', { name: 'Retry login' }));
+    expect(on.retryLogin).toHaveBeenCalledWith('icloud');
+    fireEvent.click(within(card).getByRole('button', { name: 'Show login log' }));
+    await flush();
+    const table = within(card).getByRole('table');
+    const rows = within(table).getAllByRole('row').map((r) => [...r.querySelectorAll('th, td')].map((c) => c.textContent));
+    expect(rows[0]).toEqual(['Time', 'Outcome', 'Reason']);
+    expect(rows.slice(1).map((r) => r.slice(1))).toEqual([
+      ['Password rejected', 'AUTHENTICATIONFAILED'],
+      ['Signed in', 'Signed in'],
+    ]);
+  });
+
+  it('takes a new password for a rejected account and clears it after sending', async () => {
+    const on = intents();
+    render(<Settings snapshot={snap([failed])} now={NOW} on={on} />);
+    type('New app-specific password', 'not right');
+    fireEvent.click(screen.getByRole('button', { name: 'Save password and sign in' }));
+    expect(on.setPassword).not.toHaveBeenCalled();
+    type('New app-specific password', 'abcd efgh ijkl mnop');
+    fireEvent.click(screen.getByRole('button', { name: 'Save password and sign in' }));
+    await flush();
+    expect(on.setPassword).toHaveBeenCalledWith('icloud', 'abcd-efgh-ijkl-mnop');
+    expect(input('New app-specific password').value).toBe('');
+  });
+
+  it('removes only after confirming, and saves the previews kept and a webmail link', async () => {
+    const on = intents();
+    render(<Settings snapshot={snap([account({ id: 'work', label: 'Work', kind: 'imap' })])} now={NOW} on={on} />);
+    fireEvent.click(screen.getByRole('button', { name: 'Remove Work' }));
+    expect(on.removeAccount).not.toHaveBeenCalled();
+    fireEvent.click(screen.getByRole('button', { name: 'Yes, remove Work' }));
+    expect(on.removeAccount).toHaveBeenCalledWith('work');
+    type(/Previews kept/, '40');
+    fireEvent.click(screen.getByRole('button', { name: 'Save previews kept for Work' }));
+    expect(on.setPreviewCount).toHaveBeenCalledWith('work', 40);
+    type(/Webmail link/, 'https://mail.example.com');
+    fireEvent.click(screen.getByRole('button', { name: 'Save webmail link for Work' }));
+    expect(on.setWebmailUrl).toHaveBeenCalledWith('work', 'https://mail.example.com');
+  });
+});
+
+describe('settings: preferences', () => {
+  it('saves notifications, quiet hours and mark-read-on-open', async () => {
+    const on = intents();
+    render(<Settings snapshot={snap()} now={NOW} on={on} />);
+    fireEvent.click(screen.getByLabelText(/Notify me of new mail/));
+    expect(on.saveSettings).toHaveBeenLastCalledWith({ notifications: false });
+    fireEvent.click(screen.getByLabelText(/Use quiet hours/));
+    expect(on.saveSettings).toHaveBeenLastCalledWith({ quietHours: { enabled: true, start: '22:00', end: '07:00' } });
+    fireEvent.change(screen.getByLabelText('From'), { target: { value: '21:30' } });
+    expect(on.saveSettings).toHaveBeenLastCalledWith({ quietHours: { enabled: false, start: '21:30', end: '07:00' } });
+    fireEvent.click(screen.getByLabelText(/Mark a message read when I/));
+    expect(on.saveSettings).toHaveBeenLastCalledWith({ markReadOnOpen: false });
+  });
+
+  it('says that Safari has no notifications and disables the switch', () => {
+    render(<Settings snapshot={snap([], { notificationsSupported: false })} now={NOW} on={intents()} />);
+    expect((screen.getByLabelText(/Notify me of new mail/) as HTMLInputElement).disabled).toBe(true);
+    expect(screen.getByRole('note').textContent).toMatch(/Safari\) has no notifications for extensions/);
+  });
+
+  it('gives every control an accessible name', () => {
+    const { container } = render(<Settings snapshot={snap([account({ state: 'auth-failed' })])} now={NOW} on={intents()} />);
+    for (const el of container.querySelectorAll('button, input, a')) {
+      const labelled = el.closest('label')?.textContent?.trim() || el.getAttribute('aria-label') || el.textContent?.trim();
+      expect(labelled, el.outerHTML).toBeTruthy();
+    }
+  });
+});
