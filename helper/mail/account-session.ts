@@ -121,6 +121,11 @@ export class AccountSession extends EventEmitter {
   private readonly liveness: LivenessWatch;
   private folderTimer: unknown = null;
   private snapshotSent = false;
+  /**
+   * Set for each new connection: its first sync is sent as a snapshot, so listeners that missed a
+   * change the last connection died in the middle of publishing get the whole truth again.
+   */
+  private needsSnapshot = true;
   private running: Promise<void> | null = null;
 
   constructor(private readonly deps: SessionDeps) {
@@ -281,6 +286,7 @@ export class AccountSession extends EventEmitter {
       this.enqueue('flags', () => this.onFlags(event.uid, event.flags)),
     );
     this.liveness.start();
+    this.needsSnapshot = true;
     this.setStatus({ state: 'syncing' });
     this.enqueue('first sync', async () => {
       await this.openInbox();
@@ -371,7 +377,7 @@ export class AccountSession extends EventEmitter {
     if (mailbox.path === INBOX) this.uidNext = mailbox.uidNext;
     const unseen = (await client.search({ seen: false }, { uid: true })) || [];
     const change = view.replaceUnseen(unseen);
-    await this.publish(view, change, mailbox.uidNext - 1, fresh || !this.snapshotSent);
+    await this.publish(view, change, mailbox.uidNext - 1, fresh || this.needsSnapshot);
   }
 
   private async refreshSelected(): Promise<void> {
@@ -401,7 +407,11 @@ export class AccountSession extends EventEmitter {
     await this.publish(view, view.applyFlags([{ uid, seen: flags.has('\\Seen') }]), 0, false);
   }
 
-  /** Fetches what is missing for a change and tells listeners: a snapshot, or a delta. */
+  /**
+   * Fetches what is missing for a change and tells listeners: a snapshot, or a delta. New mail is
+   * every unread UID above the mark, not just this change's: a publish cut short by a dead link
+   * (after the view took the change, before the mark moved) is then made good by the next one.
+   */
   private async publish(view: MailboxView, change: UnreadChange, highestUid: number, asSnapshot: boolean): Promise<void> {
     const limit = this.deps.account.previewCount;
     const missing = view.missingPreviews(limit);
@@ -409,19 +419,18 @@ export class AccountSession extends EventEmitter {
       for (const preview of await fetchPreviews(this.requireClient(), view, missing)) view.setPreview(preview);
     }
     view.trimPreviews(limit);
-    const newMail = await this.deps.marks.take(view.path, view.uidValidity, highestUid, change.added);
+    const newMail = await this.deps.marks.take(view.path, view.uidValidity, highestUid, view.unseenUids());
     if (asSnapshot) {
       this.snapshotSent = true;
+      this.needsSnapshot = false;
       this.emit('snapshot', { previews: this.previews(), unreadCount: this.unreadCount } satisfies SessionSnapshot);
     }
-    if (!asSnapshot && change.added.length === 0 && change.removed.length === 0) return;
-    const added = asSnapshot
-      ? newMail.map((uid) => view.preview(uid)).filter((p): p is Preview => p !== undefined)
-      : change.added.map((uid) => view.preview(uid)).filter((p): p is Preview => p !== undefined);
-    if (asSnapshot && newMail.length === 0) return;
+    const shown = asSnapshot ? newMail : [...new Set([...change.added, ...newMail])];
+    const removed = asSnapshot ? [] : change.removed;
+    if (shown.length === 0 && removed.length === 0) return;
     this.emit('delta', {
-      added,
-      removed: asSnapshot ? [] : change.removed.map((uid) => view.key(uid)),
+      added: shown.map((uid) => view.preview(uid)).filter((p): p is Preview => p !== undefined),
+      removed: removed.map((uid) => view.key(uid)),
       notify: newMail.map((uid) => view.key(uid)),
       unreadCount: this.unreadCount,
     } satisfies SessionDelta);

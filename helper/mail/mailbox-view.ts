@@ -29,6 +29,10 @@ export class MailboxView {
     return this.unseen.has(uid);
   }
 
+  unseenUids(): number[] {
+    return [...this.unseen];
+  }
+
   /** Replaces the unseen set with the server's answer to SEARCH UNSEEN. */
   replaceUnseen(uids: Iterable<number>): UnreadChange {
     const next = new Set(uids);

@@ -1,0 +1,157 @@
+/**
+ * Scenario 1: the link is cut every few seconds to every few minutes (log-uniform, seeded) for a
+ * simulated day while mail keeps arriving. A cut either kills the live connection at once, or,
+ * when there is none, is armed to kill the next connection in the middle of its next FETCH.
+ */
+import type { ImapFlow } from 'imapflow';
+import { HOUR, POLICY_LIMITS } from '../../../helper/policy/policy-core';
+import { DrivenSession } from '../driven-session';
+import { logUniform, prng } from '../prng';
+import { check, mailChecks, maxInWindow, median, seconds, tally, type ScenarioResult } from '../report';
+import { startWorld } from '../world';
+
+export interface LinkFlapParams {
+  seed: number;
+  hours: number;
+  /** Mean gap between two new messages (exponential). */
+  mailEveryMs: number;
+  dropMinMs: number;
+  dropMaxMs: number;
+  /** Of the cuts that find no live link, the share armed to kill the next one mid-FETCH. */
+  armShare: number;
+}
+
+export const LINK_FLAP = {
+  short: { seed: 1, hours: 24, mailEveryMs: 40 * 60_000, dropMinMs: 3_000, dropMaxMs: 10 * 60_000, armShare: 0.05 },
+  full: { seed: 1, hours: 24, mailEveryMs: 8 * 60_000, dropMinMs: 3_000, dropMaxMs: 10 * 60_000, armShare: 0.05 },
+} satisfies Record<string, LinkFlapParams>;
+
+/** How long a message may take to be announced while the session is connected (Dovecot holds IDLE news 0.5 s). */
+const PUSH_REAL_MS = 5_000;
+/** After the last cut: enough virtual time for any backoff or budget pause to end. */
+const SETTLE_AFTER_MS = 2 * HOUR;
+
+type Event = { at: number; kind: 'cut' | 'mail' };
+
+function schedule(p: LinkFlapParams): Event[] {
+  const random = prng(p.seed * 7919);
+  const end = p.hours * HOUR;
+  const events: Event[] = [];
+  for (let at = logUniform(random, p.dropMinMs, p.dropMaxMs); at < end; at += logUniform(random, p.dropMinMs, p.dropMaxMs)) {
+    events.push({ at, kind: 'cut' });
+  }
+  for (let at = Math.round(-Math.log(1 - random()) * p.mailEveryMs); at < end; at += Math.round(-Math.log(1 - random()) * p.mailEveryMs)) {
+    events.push({ at, kind: 'mail' });
+  }
+  return events.sort((a, b) => a.at - b.at);
+}
+
+export async function linkFlap(p: LinkFlapParams, testFile: string): Promise<ScenarioResult> {
+  const realStart = Date.now();
+  const world = await startWorld();
+  const random = prng(p.seed);
+  const s = await DrivenSession.start({
+    host: world.proxy.host, port: world.proxy.port, user: world.user, pass: world.pass, link: world.proxy, seed: p.seed, testFile,
+  });
+  const counts = { cutsLive: 0, cutsIdle: 0, armed: 0, midFetch: 0, late: 0 };
+  const recoveries: number[] = [];
+  const pushLatencies: number[] = [];
+  const appended: number[] = [];
+  let downSince: number | null = null;
+  let armed = false;
+
+  s.clients.on('client', (client: ImapFlow) => {
+    const fetchAll = client.fetchAll.bind(client);
+    client.fetchAll = ((...args: Parameters<ImapFlow['fetchAll']>) => {
+      if (armed) {
+        armed = false;
+        counts.midFetch++;
+        downSince ??= s.clock.elapsed;
+        world.proxy.dropAll();
+      }
+      return fetchAll(...args);
+    }) as ImapFlow['fetchAll'];
+  });
+  s.session.on('status', (status: { state: string }) => {
+    if (status.state === 'idle' && downSince !== null) {
+      recoveries.push(s.clock.elapsed - downSince);
+      downSince = null;
+    }
+  });
+
+  try {
+    if (!(await s.runUntilTrue(() => s.state === 'idle', 60_000))) throw new Error(`no first login: ${s.describe()}`);
+    for (const event of schedule(p)) {
+      await s.runUntil(event.at);
+      if (event.kind === 'cut') {
+        if (s.state === 'idle') {
+          counts.cutsLive++;
+          downSince = s.clock.elapsed;
+          world.proxy.dropAll();
+        } else {
+          counts.cutsIdle++;
+          if (!armed && random() < p.armShare) {
+            armed = true;
+            counts.armed++;
+          }
+        }
+        continue;
+      }
+      const uid = await world.deliver(appended.length + 1);
+      appended.push(uid);
+      if (s.state !== 'idle') continue;
+      const sent = Date.now();
+      try {
+        await s.recorder.until(() => s.notified().includes(uid) || s.state !== 'idle', 'the new message, or the link to drop', PUSH_REAL_MS);
+        if (s.notified().includes(uid)) pushLatencies.push(Date.now() - sent);
+      } catch {
+        counts.late++;
+      }
+    }
+    await s.runUntil(p.hours * HOUR);
+    armed = false;
+    const converged = await s.runUntilTrue(() => s.state === 'idle' && s.session.unreadCount === appended.length, SETTLE_AFTER_MS);
+
+    const t = tally(appended, s.notified());
+    const log = await s.loginLog();
+    const logTimes = log.map((e) => e.at);
+    const proxyTimes = s.connections.times;
+    const { loginsPerHour, loginsPerDay } = POLICY_LIMITS;
+    const hourProxy = maxInWindow(proxyTimes, HOUR);
+    const hourLog = maxInWindow(logTimes, HOUR);
+    const dayProxy = maxInWindow(proxyTimes, 24 * HOUR);
+    return {
+      title: 'Link cut every few seconds to every few minutes for a simulated day, mail arriving',
+      injected: `${counts.cutsLive + counts.cutsIdle} cuts over ${p.hours} virtual hours (gaps ${seconds(p.dropMinMs)}–${seconds(p.dropMaxMs)}, `
+        + `log-uniform, seed ${p.seed}): ${counts.cutsLive} killed a live connection, ${counts.cutsIdle} found none`
+        + ` (${counts.armed} of those armed to kill the next connection mid-FETCH, ${counts.midFetch} fired); `
+        + `${appended.length} messages APPENDed by another device (mean gap ${seconds(p.mailEveryMs)}).`,
+      figures: [
+        ['messages appended', t.appended],
+        ['messages reported (distinct)', t.reported],
+        ['duplicates', t.duplicates],
+        ['logins made (connections at the proxy)', proxyTimes.length],
+        ['failed logins (login log)', log.filter((e) => e.outcome !== 'success').length],
+        ['most logins in any rolling hour (proxy / log)', `${hourProxy} / ${hourLog}`],
+        ['logins in the rolling day (proxy)', dayProxy],
+        ['most connections open at once (sampled at every connect)', s.connections.maxOpen],
+        ['time to recover after a cut (virtual, median / max)', `${seconds(median(recoveries))} / ${seconds(Math.max(0, ...recoveries))}`],
+        ['new-mail latency while connected (real, median / max)', `${median(pushLatencies)} ms / ${Math.max(0, ...pushLatencies)} ms`],
+        ['messages not announced within 5 s while connected', counts.late],
+      ],
+      checks: [
+        ...mailChecks(t),
+        check('unread list converged to the server', converged, `unread ${s.session.unreadCount}, appended (all unread) ${appended.length}`),
+        check(`≤ ${loginsPerHour} logins in any rolling hour`, hourProxy <= loginsPerHour && hourLog <= loginsPerHour, `proxy ${hourProxy}, log ${hourLog}`),
+        check(`≤ ${loginsPerDay} logins in the day`, dayProxy <= loginsPerDay && maxInWindow(logTimes, 24 * HOUR) <= loginsPerDay, `proxy ${dayProxy}`),
+        check('every connection is a logged login', proxyTimes.length === log.length && world.proxy.connectionsTotal === log.length, `proxy ${world.proxy.connectionsTotal}, log ${log.length}`),
+        check('never two connections at once', s.connections.maxOpen <= 1, `max open ${s.connections.maxOpen}`),
+        check('faults really hit live links', counts.cutsLive > 0 && counts.midFetch > 0, `${counts.cutsLive} live cuts, ${counts.midFetch} mid-FETCH`),
+      ],
+      realMs: Date.now() - realStart,
+    };
+  } finally {
+    await s.stop();
+    await world.stop();
+  }
+}
