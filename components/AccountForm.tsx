@@ -54,10 +54,10 @@ export function AccountForm({ onAdd }: Props) {
       <h3>Add an account</h3>
       <fieldset class="row">
         <legend>Kind of account</legend>
-        <label>
+        <label class="check">
           <input type="radio" name="kind" value="icloud" checked={kind === 'icloud'} onChange={() => setKind('icloud')} /> iCloud
         </label>
-        <label>
+        <label class="check">
           <input type="radio" name="kind" value="imap" checked={kind === 'imap'} onChange={() => setKind('imap')} /> Other IMAP server
         </label>
       </fieldset>
