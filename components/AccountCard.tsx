@@ -162,7 +162,7 @@ export function AccountCard({ account, webmailUrl, now, on }: Props) {
           Save
         </button>
       </form>
-      {account.kind !== 'icloud' && !account.webmailUrl && (
+      {account.kind === 'imap' && !account.webmailUrl && (
         <form
           class="row"
           onSubmit={(e) => {

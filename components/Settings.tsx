@@ -68,7 +68,7 @@ function ConnectionSection({ snapshot, on }: { snapshot: UiSnapshot; on: Setting
         </label>
         <label>
           Pairing code
-          <input value={code} onInput={(e) => setCode(e.currentTarget.value)} autocomplete="off" spellcheck={false} inputMode="numeric" />
+          <input value={code} onInput={(e) => setCode(e.currentTarget.value)} autocomplete="off" spellcheck={false} placeholder="ABCD-EFGH" />
         </label>
         <div class="row">
           <button type="submit" class="primary" disabled={action.busy || code.trim() === ''}>

@@ -89,9 +89,9 @@ export function startBackground(apis: BackgroundApis) {
         return connection.request(type, payload as never);
       }
       case 'pair': {
-        applySettings(await saveSettings(apis.storage, { helperAddress: command.address }));
         const code = command.code.trim();
         if (code === '') throw new UserError('Type the pairing code the helper printed.');
+        applySettings(await saveSettings(apis.storage, { helperAddress: command.address }));
         return connection.pair(code);
       }
       case 'unpair':

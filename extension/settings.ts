@@ -49,8 +49,10 @@ export function parseSettings(raw: unknown): Settings {
  */
 export function checkHelperAddress(input: string): { ok: true; address: string } | { ok: false; message: string } {
   let url: URL;
+  // The helper prints its address as host:port; the scheme is implied.
+  const text = input.trim();
   try {
-    url = new URL(input.trim());
+    url = new URL(/^[a-z][a-z0-9+.-]*:\/\//i.test(text) ? text : `ws://${text}`);
   } catch {
     return { ok: false, message: 'The address must look like ws://127.0.0.1:47913.' };
   }

@@ -121,7 +121,7 @@ describe('the built extension in Chromium', () => {
 
     const settings = await browser.open('options');
     await settings.getByLabel('Pairing code').fill(CODE);
-    await settings.getByRole('button', { name: 'Pair' }).click();
+    await settings.getByRole('button', { name: 'Pair', exact: true }).click();
     await settings.getByText(/^Paired\./).waitFor();
     await expect.poll(badgeText, poll).toBe('3');
     expect((await browser.badge()).title).toContain('iCloud: 3 unread');

@@ -17,6 +17,8 @@ describe('settings', () => {
   it('accepts only loopback ws:// helper addresses', () => {
     expect(checkHelperAddress(' ws://localhost:5000 ')).toEqual({ ok: true, address: 'ws://localhost:5000' });
     expect(checkHelperAddress('ws://[::1]:47913')).toEqual({ ok: true, address: 'ws://[::1]:47913' });
+    // As the helper prints it: host:port, no scheme.
+    expect(checkHelperAddress('127.0.0.1:47999')).toEqual({ ok: true, address: 'ws://127.0.0.1:47999' });
     expect(checkHelperAddress('ws://192.168.1.2:47913')).toMatchObject({ ok: false, message: expect.stringContaining('only runs on this computer') });
     expect(checkHelperAddress('wss://127.0.0.1:47913')).toMatchObject({ ok: false });
     expect(checkHelperAddress('http://127.0.0.1:47913')).toMatchObject({ ok: false });
