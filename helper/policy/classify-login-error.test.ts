@@ -1,45 +1,20 @@
 import { ImapFlow } from 'imapflow';
-import { createServer, type AddressInfo, type Server } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
+import { startScriptedImap, type ImapScript, type ScriptedImapServer } from '../../test/harness/scripted-imap';
 import { classifyLoginError } from './classify-login-error';
 
 const PASSWORD = 'correct-horse-battery';
 
-/**
- * A scripted IMAP server: enough of a greeting and a LOGIN answer to make imapflow build the
- * error objects it builds against real servers.
- */
-function scriptedServer(script: { greeting: string; login?: string }): Promise<Server> {
-  const server = createServer((socket) => {
-    socket.write(`${script.greeting}\r\n`);
-    let buffer = '';
-    socket.on('data', (chunk) => {
-      buffer += chunk.toString();
-      let end: number;
-      while ((end = buffer.indexOf('\r\n')) >= 0) {
-        const line = buffer.slice(0, end);
-        buffer = buffer.slice(end + 2);
-        const [tag, command] = line.split(' ');
-        if (command?.toUpperCase() === 'CAPABILITY') socket.write(`* CAPABILITY IMAP4rev1\r\n${tag} OK done\r\n`);
-        else if (command?.toUpperCase() === 'LOGIN') socket.write(`${tag} ${script.login}\r\n`);
-        else socket.write(`${tag} BAD unexpected\r\n`);
-      }
-    });
-    socket.on('error', () => socket.destroy());
-  });
-  return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve(server)));
-}
-
-let servers: Server[] = [];
+let servers: ScriptedImapServer[] = [];
 afterEach(async () => {
-  await Promise.all(servers.map((s) => new Promise((r) => s.close(r))));
+  await Promise.all(servers.map((s) => s.close()));
   servers = [];
 });
 
-async function loginError(script: { greeting: string; login?: string }): Promise<unknown> {
-  const server = await scriptedServer(script);
+async function loginError(script: ImapScript): Promise<unknown> {
+  const server = await startScriptedImap(script);
   servers.push(server);
-  return connectError((server.address() as AddressInfo).port);
+  return connectError(server.port);
 }
 
 async function connectError(port: number): Promise<unknown> {
@@ -99,9 +74,9 @@ describe('classifyLoginError on errors imapflow really throws', () => {
   });
 
   it('a refused connection is a network error', async () => {
-    const server = await scriptedServer({ greeting: GREETING });
-    const port = (server.address() as AddressInfo).port;
-    await new Promise((r) => server.close(r));
+    const server = await startScriptedImap({ greeting: GREETING });
+    const port = server.port;
+    await server.close();
     const c = classifyLoginError(await connectError(port));
     expect(c.outcome).toBe('network');
     expect(c.reason).toContain('ECONNREFUSED');
