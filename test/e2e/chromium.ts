@@ -1,0 +1,74 @@
+/**
+ * Real Chromium (Debian's /usr/bin/chromium, driven by playwright-core) with the built extension
+ * loaded, in a fresh profile. Playwright's attachment keeps the extension's service worker alive;
+ * the ping test that needs it to sleep starts Chromium on its own instead (see ping.e2e.test.ts).
+ */
+import { existsSync } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { chromium, type BrowserContext, type Page, type Worker } from 'playwright-core';
+
+export const EXTENSION_DIR = resolve(import.meta.dirname, '../../.output/chrome-mv3');
+export const CHROMIUM = '/usr/bin/chromium';
+
+/** Flags for a machine with no network but loopback: no background traffic, no GPU, no sandbox as root. */
+export const CHROMIUM_FLAGS = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--disable-default-apps',
+];
+
+export interface ExtensionBrowser {
+  context: BrowserContext;
+  worker: Worker;
+  extensionId: string;
+  open(page: 'popup' | 'options'): Promise<Page>;
+  badge(): Promise<{ text: string; title: string; color: number[] }>;
+  close(): Promise<void>;
+}
+
+export async function launchWithExtension(): Promise<ExtensionBrowser> {
+  if (!existsSync(join(EXTENSION_DIR, 'manifest.json'))) {
+    throw new Error(`No built extension at ${EXTENSION_DIR}: run \`npx wxt build\` first (npm test does).`);
+  }
+  const profile = await mkdtemp(join(tmpdir(), 'mn-chromium-'));
+  const context = await chromium.launchPersistentContext(profile, {
+    executablePath: CHROMIUM,
+    headless: true,
+    args: [...CHROMIUM_FLAGS, `--disable-extensions-except=${EXTENSION_DIR}`, `--load-extension=${EXTENSION_DIR}`],
+  });
+  const worker = context.serviceWorkers()[0] ?? (await context.waitForEvent('serviceworker', { timeout: 15_000 }));
+  const extensionId = new URL(worker.url()).host;
+  return {
+    context,
+    worker,
+    extensionId,
+    async open(page) {
+      const tab = await context.newPage();
+      await tab.goto(`chrome-extension://${extensionId}/${page}.html`);
+      return tab;
+    },
+    badge: () =>
+      worker.evaluate(async () => {
+        const action = (globalThis as unknown as { chrome: { action: ChromeAction } }).chrome.action;
+        const [text, title, color] = await Promise.all([action.getBadgeText({}), action.getTitle({}), action.getBadgeBackgroundColor({})]);
+        return { text, title, color };
+      }),
+    async close() {
+      await context.close();
+      await rm(profile, { recursive: true, force: true });
+    },
+  };
+}
+
+interface ChromeAction {
+  getBadgeText(details: object): Promise<string>;
+  getTitle(details: object): Promise<string>;
+  getBadgeBackgroundColor(details: object): Promise<number[]>;
+}

@@ -1,0 +1,73 @@
+/**
+ * The real helper as a user runs it: `node helper/bin.mjs start` in a child process, with its own
+ * MAIL_NOTIFIER_HOME, its output kept in test-artifacts/logs (the suite-wide secret check reads it).
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createWriteStream, mkdirSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { join, resolve } from 'node:path';
+import { withTimeout } from '../harness/wait';
+
+const BIN = resolve(import.meta.dirname, '../../helper/bin.mjs');
+const LOGS = resolve(import.meta.dirname, '../../test-artifacts/logs');
+
+export async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  const { port } = server.address() as { port: number };
+  await new Promise<void>((r) => server.close(() => r()));
+  return port;
+}
+
+export interface HelperProcess {
+  port: number;
+  /** Everything the helper printed so far. */
+  output(): string;
+  /** Resolves when the output matches, with the match. */
+  waitForOutput(pattern: RegExp, ms?: number): Promise<RegExpMatchArray>;
+  stop(): Promise<void>;
+}
+
+export async function startHelperProcess(opts: { home: string; port: number; name: string; demo?: boolean }): Promise<HelperProcess> {
+  mkdirSync(LOGS, { recursive: true });
+  const log = createWriteStream(join(LOGS, `helper-${opts.name}.log`), { flags: 'a' });
+  const args = [BIN, 'start', '--port', String(opts.port), ...(opts.demo ? [] : ['--no-demo'])];
+  const child: ChildProcess = spawn(process.execPath, args, { env: { ...process.env, MAIL_NOTIFIER_HOME: opts.home } });
+  let text = '';
+  const waiters = new Set<() => void>();
+  const onData = (chunk: Buffer) => {
+    text += chunk.toString();
+    log.write(chunk);
+    for (const check of waiters) check();
+  };
+  child.stdout!.on('data', onData);
+  child.stderr!.on('data', onData);
+  const exited = new Promise<number | null>((r) => child.on('exit', r));
+
+  const waitForOutput = (pattern: RegExp, ms = 20_000) =>
+    withTimeout(
+      new Promise<RegExpMatchArray>((resolvePromise) => {
+        const check = () => {
+          const match = text.match(pattern);
+          if (!match) return;
+          waiters.delete(check);
+          resolvePromise(match);
+        };
+        waiters.add(check);
+        check();
+      }),
+      ms,
+      `helper output ${pattern}`,
+    );
+  await waitForOutput(/listening on 127\.0\.0\.1:\d+/);
+  return {
+    port: opts.port,
+    output: () => text,
+    waitForOutput,
+    async stop() {
+      child.kill('SIGTERM');
+      await withTimeout(exited, 10_000, 'the helper to stop');
+      log.end();
+    },
+  };
+}
