@@ -6,6 +6,8 @@
  *   logins [ACCOUNT]      the login log
  *   account add|remove    manage accounts without the browser (the password is read without echo)
  *   tokens [revoke ID]    list or revoke paired browsers
+ *   service ACTION        run at login as a user service (systemd, launchd, Task Scheduler)
+ *   doctor                check everything and say what to fix
  */
 import { parseArgs } from 'node:util';
 import pretty from 'pino-pretty';
@@ -23,6 +25,10 @@ import { pairingFile, runHelper, tokensFile } from './run-helper';
 import { AccountRegistry } from './accounts/registry';
 import { MailServiceError } from './accounts/mail-service';
 import { ask } from './cli/prompt';
+import { installService, serviceStatus, stopService, uninstallService, type ServiceEnv, type ServiceReport } from './service/service-commands';
+import { systemServiceEnv } from './service/system-env';
+import { runDoctor, systemDoctorDeps } from './doctor/run-doctor';
+import { formatChecks } from './doctor/check-result';
 import { HELPER_VERSION } from './version';
 import { DEFAULT_HELPER_PORT } from '../protocol';
 
@@ -38,7 +44,13 @@ Usage: helper <command>
   account add               add an account (asks for the password without echo)
   account remove ACCOUNT    remove an account and its stored password
   tokens                    list paired browsers
-  tokens revoke ID          revoke a paired browser's token`;
+  tokens revoke ID          revoke a paired browser's token
+  service install           start the helper at each login (systemd user unit, launchd agent,
+                            or Task Scheduler task) and now
+  service uninstall | stop | status
+                            remove it, stop it until the next login, or show its state
+  doctor                    check the helper, port, passwords, settings, servers (no login)
+                            and logins, and say what to fix`;
 
 class UserError extends Error {}
 
@@ -64,6 +76,10 @@ async function main(argv: string[]): Promise<void> {
       return account(paths, rest);
     case 'tokens':
       return tokens(paths, rest);
+    case 'service':
+      return service(paths, rest[0]);
+    case 'doctor':
+      return doctor(paths);
     default:
       throw new UserError(`Unknown command "${command}".\n\n${USAGE}`);
   }
@@ -167,6 +183,27 @@ async function tokens(paths: HelperPaths, [action, id]: string[]): Promise<void>
     const used = t.lastUsedAt ? `last used ${new Date(t.lastUsedAt).toISOString()}` : 'never used';
     console.log(`${t.id}  ${t.label}  paired ${new Date(t.createdAt).toISOString()}, ${used}`);
   }
+}
+
+const SERVICE_ACTIONS: Record<string, (env: ServiceEnv) => Promise<ServiceReport>> = {
+  install: installService,
+  uninstall: uninstallService,
+  stop: stopService,
+  status: serviceStatus,
+};
+
+async function service(paths: HelperPaths, action: string | undefined): Promise<void> {
+  const run = action && Object.hasOwn(SERVICE_ACTIONS, action) ? SERVICE_ACTIONS[action] : undefined;
+  if (!run) throw new UserError('Usage: helper service install | uninstall | stop | status');
+  const report = await run(systemServiceEnv(paths));
+  for (const line of report.lines) console.log(line);
+  if (!report.ok) process.exitCode = 1;
+}
+
+async function doctor(paths: HelperPaths): Promise<void> {
+  const results = await runDoctor(systemDoctorDeps(paths));
+  console.log(formatChecks(results));
+  if (results.some((r) => !r.ok)) process.exitCode = 1;
 }
 
 main(process.argv.slice(2)).catch((err: unknown) => {
