@@ -18,6 +18,8 @@ import { classifyLoginError, checkPasswordShape } from '../policy/login-policy';
 import type { AttemptOutcome, Decision, LoginTrigger } from '../policy/login-policy';
 
 const INBOX = 'INBOX';
+/** After the loop itself failed (storage), the next try. */
+const RETRY_AFTER_ERROR_MS = 60_000;
 
 export interface SessionAccount {
   id: string;
@@ -183,23 +185,33 @@ export class AccountSession extends EventEmitter {
     while (!this.stopped) {
       let client: ImapFlow | null | undefined = adopted;
       adopted = undefined;
-      if (!client) {
-        const decision = this.deps.policy.decide();
-        if (decision.kind !== 'login') {
-          this.setStatus(
-            decision.kind === 'blocked'
-              ? { state: decision.state, reason: decision.reason }
-              : { state: decision.state, reason: decision.reason, until: decision.until },
-          );
-          await this.sleepUntil(decision.kind === 'wait' ? decision.until : Infinity);
-          continue;
+      try {
+        if (!client) {
+          const decision = this.deps.policy.decide();
+          if (decision.kind !== 'login') {
+            this.setStatus(
+              decision.kind === 'blocked'
+                ? { state: decision.state, reason: decision.reason }
+                : { state: decision.state, reason: decision.reason, until: decision.until },
+            );
+            await this.sleepUntil(decision.kind === 'wait' ? decision.until : Infinity);
+            continue;
+          }
+          client = await this.login();
+          if (!client) continue;
         }
-        client = await this.login();
-        if (!client) continue;
+        const loggedInAt = this.clock.now();
+        const reason = await this.serve(client);
+        if (!this.stopped) await this.deps.policy.connectionLost(loggedInAt, reason);
+      } catch (err) {
+        // What can fail here is storage (a full or read-only disk, a keychain that stopped
+        // answering): no login may happen that is not on disk first. Ending the loop would leave
+        // the account dead (and the rejection could end the helper): show why, try again later.
+        const until = this.clock.now() + RETRY_AFTER_ERROR_MS;
+        this.log('loop-failed', { error: errorMessage(err) });
+        this.setStatus({ state: 'paused', reason: errorMessage(err), until });
+        await this.sleepUntil(until);
       }
-      const loggedInAt = this.clock.now();
-      const reason = await this.serve(client);
-      if (!this.stopped) await this.deps.policy.connectionLost(loggedInAt, reason);
     }
   }
 
@@ -245,7 +257,13 @@ export class AccountSession extends EventEmitter {
       this.log('login-failed', { outcome, reason });
       return { outcome, reason };
     }
-    await this.deps.policy.finishAttempt('success', 'logged in');
+    try {
+      await this.deps.policy.finishAttempt('success', 'logged in');
+    } catch (err) {
+      // Not recorded: do not keep a connection the policy's files do not know of.
+      client.close();
+      throw err;
+    }
     this.log('logged-in', { trigger });
     return { client };
   }
