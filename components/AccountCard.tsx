@@ -74,7 +74,7 @@ export function AccountCard({ account, webmailUrl, now, on }: Props) {
   const [confirmRemove, setConfirmRemove] = useState(false);
   const [password, setPassword] = useState('');
   // The helper does not report the current count, so the field starts empty.
-  const [count, setCount] = useState('');
+  const [count, setCount] = useState(account.previewCount ? String(account.previewCount) : '');
   const [link, setLink] = useState(webmailUrl);
   const action = useAction();
   const name = account.label;
@@ -156,7 +156,7 @@ export function AccountCard({ account, webmailUrl, now, on }: Props) {
       >
         <label>
           Previews kept (1–500)
-          <input type="number" min={1} max={500} required value={count} placeholder="20" onInput={(e) => setCount(e.currentTarget.value)} />
+          <input type="number" min={1} max={500} required value={count} placeholder="50" onInput={(e) => setCount(e.currentTarget.value)} />
         </label>
         <button type="submit" aria-label={`Save previews kept for ${name}`}>
           Save

@@ -73,6 +73,8 @@ export const AccountStatusSchema = v.strictObject({
   unreadCount: count,
   passwordStore: v.picklist(['keychain', 'file', 'none']),
   webmailUrl: v.optional(shortText),
+  /** How many unread previews the helper keeps and sends for this account. */
+  previewCount: v.optional(v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(500))),
 });
 export type AccountStatus = v.InferOutput<typeof AccountStatusSchema>;
 

@@ -310,6 +310,7 @@ export class AccountRegistry extends EventEmitter implements MailService {
       ...(state.lastAliveAt ? { lastAliveAt: state.lastAliveAt } : {}),
       unreadCount: session.unreadCount,
       passwordStore: this.opts.secrets.kind,
+      previewCount: account.previewCount,
       ...(account.kind === 'icloud' || isIcloudHost(account.host) ? { webmailUrl: ICLOUD_WEBMAIL } : {}),
     };
   }
