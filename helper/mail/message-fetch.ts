@@ -7,7 +7,7 @@
 import type { FetchMessageObject, ImapFlow, MessageAddressObject } from 'imapflow';
 import type { Address, Body, MessageKey, Preview } from '../../protocol';
 import type { MailboxView } from './mailbox-view';
-import { bodyText, decodePartText, makeSnippet, slicePlan } from './mime-text';
+import { bodyText, decodePartText, oneLine, makeSnippet, slicePlan } from './mime-text';
 import { chooseTextPart, type TextPartChoice } from './text-part';
 
 const HEADER_QUERY = { uid: true, envelope: true, bodyStructure: true, internalDate: true, flags: true } as const;
@@ -28,7 +28,7 @@ export async function fetchPreviews(client: ImapFlow, view: MailboxView, uids: n
     return {
       ...view.key(row.uid),
       from: address(row.envelope?.from?.[0]),
-      subject: clip(row.envelope?.subject ?? ''),
+      subject: clip(oneLine(row.envelope?.subject ?? '')),
       date: dateOf(row),
       snippet: makeSnippet(text),
       seen: row.flags?.has('\\Seen') ?? false,
@@ -68,7 +68,7 @@ export async function fetchBody(client: ImapFlow, key: MessageKey): Promise<Body
     key,
     from: address(row.envelope?.from?.[0]),
     to: (row.envelope?.to ?? []).slice(0, 50).map(address),
-    subject: clip(row.envelope?.subject ?? ''),
+    subject: clip(oneLine(row.envelope?.subject ?? '')),
     date: dateOf(row),
     text: text || (choice ? '' : 'This message has no text part.'),
     truncated,
@@ -84,7 +84,7 @@ function partBytes(row: FetchMessageObject, part: string): Buffer | undefined {
 
 function address(entry: MessageAddressObject | undefined): Address {
   const out: Address = {};
-  if (entry?.name) out.name = clip(entry.name, 1024);
+  if (entry?.name) out.name = clip(oneLine(entry.name), 1024);
   if (entry?.address) out.address = clip(entry.address, 1024);
   return out;
 }

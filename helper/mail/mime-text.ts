@@ -70,7 +70,12 @@ const CONTROL = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F]/g;
 // bidi overrides, which can make a one-line preview read as something else.
 const INVISIBLE = /[\u00AD\u034F\u200B-\u200F\u202A-\u202E\u2060-\u2064\u2066-\u2069\uFEFF]/g;
 
-function oneLine(text: string): string {
+/**
+ * Text for a one-line display (a snippet, or an envelope subject or name imapflow has already
+ * decoded): without the line breaks, controls and invisible characters a sender can hide in an
+ * encoded-word (a right-to-left override shows "gnp.exe" as "exe.png").
+ */
+export function oneLine(text: string): string {
   return text.replace(CONTROL, '').replace(INVISIBLE, '').replace(/\s+/g, ' ').trim();
 }
 

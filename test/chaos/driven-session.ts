@@ -90,6 +90,8 @@ export class DrivenSession {
   readonly recorder: SessionRecorder;
   readonly policy: LoginPolicy;
   readonly connections: ConnectionWatch;
+  /** How often the session logged each event ('operation-failed', 'probe', …). */
+  readonly logged = new Map<string, number>();
   /** Every state change with its virtual (monotonic) time. */
   readonly timeline: { at: number; state: AccountState; reason?: string }[] = [];
   /** Emits 'client' with each ImapFlow the session creates, before it connects. */
@@ -141,7 +143,10 @@ export class DrivenSession {
         return client;
       },
       // Virtual seconds on every line: the real timestamps of a simulated day say nothing.
-      log: (event, fields) => log(event, { ...fields, virtualSeconds: Math.round(clock.elapsed / 1000) }),
+      log: (event, fields) => {
+        driven?.logged.set(event, (driven.logged.get(event) ?? 0) + 1);
+        log(event, { ...fields, virtualSeconds: Math.round(clock.elapsed / 1000) });
+      },
     });
     driven = new DrivenSession(opts, stateDir, { clock, tuning, session, policy });
     session.start();
