@@ -45,6 +45,9 @@ export class Connection {
   /** Frames that arrive before auth completes are handled in order, after it. */
   private preAuth: Promise<void> = Promise.resolve();
   private readonly logger: Logger;
+  private readonly openedAt = Date.now();
+  /** Pings seen: the extension's keep-alive; the close log line shows it kept the socket open. */
+  private pings = 0;
 
   constructor(
     private readonly socket: WebSocket,
@@ -146,6 +149,7 @@ export class Connection {
       this.send(errorReply('unauthenticated', 'Send auth or pair first.', message.id));
       return;
     }
+    if (message.type === 'ping') this.pings++;
     this.send(await handleRequest(message, this.context));
   }
 
@@ -209,6 +213,9 @@ export class Connection {
   }
 
   private onClose(): void {
+    if (this.state === 'authenticated') {
+      this.logger.info({ label: this.token?.label, openForMs: Date.now() - this.openedAt, pings: this.pings }, 'connection closed');
+    }
     this.state = 'closed';
     clearTimeout(this.authTimer);
     this.context.onClosed(this);

@@ -23,8 +23,8 @@ export interface HelperProcess {
   port: number;
   /** Everything the helper printed so far. */
   output(): string;
-  /** Resolves when the output matches, with the match. */
-  waitForOutput(pattern: RegExp, ms?: number): Promise<RegExpMatchArray>;
+  /** Resolves when the output (from character `from` on) matches, with the match. */
+  waitForOutput(pattern: RegExp, ms?: number, from?: number): Promise<RegExpMatchArray>;
   stop(): Promise<void>;
 }
 
@@ -44,11 +44,11 @@ export async function startHelperProcess(opts: { home: string; port: number; nam
   child.stderr!.on('data', onData);
   const exited = new Promise<number | null>((r) => child.on('exit', r));
 
-  const waitForOutput = (pattern: RegExp, ms = 20_000) =>
+  const waitForOutput = (pattern: RegExp, ms = 20_000, from = 0) =>
     withTimeout(
       new Promise<RegExpMatchArray>((resolvePromise) => {
         const check = () => {
-          const match = text.match(pattern);
+          const match = text.slice(from).match(pattern);
           if (!match) return;
           waiters.delete(check);
           resolvePromise(match);
