@@ -23,6 +23,7 @@ import { pollUntil } from '../harness/wait';
 import { SessionRecorder } from '../mail/session-fixture';
 import { prng } from './prng';
 import { VirtualClock } from './virtual-clock';
+import type { Clock } from '../../helper/mail/clock';
 
 export const ACCOUNT_ID = 'chaos';
 /** 2026-03-01T00:00:00Z: any fixed start keeps runs identical. */
@@ -61,7 +62,7 @@ export class ConnectionWatch {
 
   constructor(
     private readonly link: LinkGauge,
-    private readonly clock: VirtualClock,
+    private readonly clock: Pick<Clock, 'now'>,
   ) {
     void this.watch();
   }

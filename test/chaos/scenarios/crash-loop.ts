@@ -1,0 +1,112 @@
+/**
+ * Scenario 6: the real helper in a crash loop under a service manager. It is started and killed
+ * with SIGKILL at a seeded moment soon after it listens, again and again, with an account whose
+ * password is wrong (Dovecot takes 2 s to say so), or with the link refusing every connection.
+ * Before each start the persisted policy state says when the next login may be; the proxy must
+ * see none earlier, none at all after a recorded rejection, and never a burst: ≤ 10 in the hour
+ * whatever the number of restarts. Every connection must have been on disk before it was made.
+ */
+import { decide } from '../../../helper/policy/policy-core';
+import { POLICY_LIMITS } from '../../../helper/policy/policy-core';
+import { FilePolicyStore } from '../../../helper/store/policy-store';
+import { LoginLog, loginLogPath } from '../../../helper/store/login-log';
+import { recordSecret, testLogger } from '../../harness/test-log';
+import { ACCOUNT_ID, ConnectionWatch } from '../driven-session';
+import { helperHome, startHelperProcess } from '../helper-process';
+import { prng } from '../prng';
+import { check, maxInWindow, type Check, type Figure, type ScenarioResult } from '../report';
+import { startWorld } from '../world';
+
+export interface CrashLoopParams {
+  seed: number;
+  /** Restarts per variant. */
+  kills: number;
+  /** The kill comes this long (at most, seeded) after the helper listens. */
+  maxLifeMs: number;
+}
+
+export const CRASH_LOOP = {
+  short: { seed: 6, kills: 6, maxLifeMs: 2_500 },
+  full: { seed: 6, kills: 40, maxLifeMs: 3_000 },
+} satisfies Record<string, CrashLoopParams>;
+
+const HOUR = 3_600_000;
+const WRONG = 'wrong-password-Zt7q';
+
+export async function crashLoop(p: CrashLoopParams, testFile: string): Promise<ScenarioResult> {
+  const realStart = Date.now();
+  recordSecret(WRONG);
+  const logger = testLogger(`${testFile}-helper`);
+  const world = await startWorld();
+  const random = prng(p.seed);
+  const figures: Figure[] = [];
+  const checks: Check[] = [];
+  try {
+    for (const variant of ['wrong password', 'link refusing every connection'] as const) {
+      const refusing = variant !== 'wrong password';
+      world.proxy.refuseNew(refusing);
+      world.proxy.resetCounters();
+      const home = await helperHome({ host: world.proxy.host, port: world.proxy.port, user: world.user, pass: refusing ? world.pass : WRONG });
+      const store = new FilePolicyStore({ stateDir: home.paths.stateDir, accountId: ACCOUNT_ID });
+      const watch = new ConnectionWatch(world.proxy, { now: Date.now });
+      const early: string[] = [];
+      let leaked = false;
+      let crashes = 0;
+      try {
+        for (let kill = 0; kill < p.kills; kill++) {
+          const state = await store.loadState();
+          const decision = state ? decide(state, Date.now()) : { kind: 'login' as const };
+          const allowedFrom = decision.kind === 'login' ? 0 : decision.kind === 'wait' ? decision.until : Infinity;
+          const before = watch.times.length;
+          const helper = startHelperProcess(home);
+          await helper.started;
+          await new Promise((done) => setTimeout(done, Math.round(random() * p.maxLifeMs)));
+          helper.child.kill('SIGKILL');
+          const { signal } = await helper.exited;
+          if (signal === 'SIGKILL') crashes++;
+          for (const at of watch.times.slice(before)) {
+            if (at < allowedFrom) early.push(`start ${kill + 1}: login at +${at - realStart} ms, allowed from ${allowedFrom === Infinity ? 'never (auth-failed)' : `+${allowedFrom - realStart} ms`}`);
+          }
+          logger.info({ variant, kill, output: helper.output() }, 'helper process output');
+          leaked ||= helper.output().includes(WRONG);
+        }
+      } finally {
+        watch.stop();
+      }
+      const connections = world.proxy.connectionsTotal;
+      const attempts = (await store.loadState())?.attempts.length ?? 0;
+      const log = await new LoginLog(loginLogPath(home.paths.stateDir, ACCOUNT_ID)).readAll();
+      const outcomes = [...new Set(log.map((e) => e.outcome))].join(', ');
+      await home.remove();
+      figures.push(
+        [`${variant}: helper starts, each ended by SIGKILL`, `${p.kills} (${crashes} killed)`],
+        [`${variant}: logins made (connections at the proxy)`, connections],
+        [`${variant}: failed logins (login log: ${outcomes || 'none'})`, log.filter((e) => e.outcome !== 'success').length],
+        [`${variant}: attempts on disk (policy state)`, attempts],
+      );
+      checks.push(
+        check(`${variant}: no burst (≤ ${POLICY_LIMITS.loginsPerHour} logins in the hour)`, maxInWindow(watch.times, HOUR) <= POLICY_LIMITS.loginsPerHour,
+          `${connections} logins in ${p.kills} restarts`),
+        check(`${variant}: no login before the persisted backoff or budget allowed it`, early.length === 0, early.join('; ') || 'none early'),
+        check(`${variant}: every connection was on disk before it was made`, attempts >= connections, `${attempts} attempts recorded, ${connections} connections`),
+        check(`${variant}: the password never printed`, !leaked, leaked ? 'found in the helper output' : 'not in any output'),
+      );
+      if (!refusing) {
+        const rejected = log.findIndex((e) => e.outcome === 'auth-rejected');
+        checks.push(check('wrong password: once rejected, never tried again across restarts', rejected < 0 || rejected === log.length - 1,
+          rejected < 0 ? 'no rejection recorded (every login was killed before the answer)' : `${log.length - 1 - rejected} logins after the rejection`));
+      }
+    }
+    return {
+      title: 'The helper killed with SIGKILL in a loop (crash loop under a service manager)',
+      injected: `The real helper (\`node helper/bin.mjs start\`, MAIL_NOTIFIER_HOME in a temp dir) started ${p.kills} times per variant and `
+        + `killed with SIGKILL 0–${p.maxLifeMs} ms (seeded) after it listens: once with a wrong password, once with the proxy refusing every connection.`,
+      figures,
+      checks,
+      realMs: Date.now() - realStart,
+    };
+  } finally {
+    world.proxy.refuseNew(false);
+    await world.stop();
+  }
+}
