@@ -129,6 +129,7 @@ export class AccountSession extends EventEmitter {
    */
   private needsSnapshot = true;
   private running: Promise<void> | null = null;
+  private pending = emptyPending();
 
   constructor(private readonly deps: SessionDeps) {
     super();
@@ -298,10 +299,12 @@ export class AccountSession extends EventEmitter {
       client.on('error', (err: Error) => (lastError = err.message || lastError));
       client.on('close', () => resolve(lastError));
     });
-    client.on('exists', () => this.enqueue('new mail', () => this.onExists()));
-    client.on('expunge', () => this.enqueue('expunge', () => this.refreshSelected()));
+    // News from an earlier connection is void: this one starts with a full sync.
+    this.pending = emptyPending();
+    client.on('exists', () => this.noteChange({ exists: true }));
+    client.on('expunge', () => this.noteChange({ refresh: true }));
     client.on('flags', (event: { uid?: number; flags: Set<string> }) =>
-      this.enqueue('flags', () => this.onFlags(event.uid, event.flags)),
+      this.noteChange(event.uid === undefined ? { refresh: true } : { flag: [event.uid, event.flags.has('\\Seen')] }),
     );
     this.liveness.start();
     this.needsSnapshot = true;
@@ -418,11 +421,30 @@ export class AccountSession extends EventEmitter {
     await this.publish(view, change, highest, false);
   }
 
-  private async onFlags(uid: number | undefined, flags: Set<string>): Promise<void> {
+  /**
+   * Server news arrives in bursts (mark-all-read elsewhere is one FETCH per message): it is
+   * collected here and handled by one queued task, so a burst costs one round of work and one delta.
+   */
+  private noteChange(change: { exists?: boolean; refresh?: boolean; flag?: [number, boolean] }): void {
+    const pending = this.pending;
+    pending.exists ||= !!change.exists;
+    pending.refresh ||= !!change.refresh;
+    if (change.flag) pending.flags.set(change.flag[0], change.flag[1]);
+    if (pending.queued) return;
+    pending.queued = true;
+    void this.enqueue('server changes', () => this.applyPending()).catch(() => undefined);
+  }
+
+  private async applyPending(): Promise<void> {
+    const { exists, refresh, flags } = this.pending;
+    this.pending = emptyPending();
+    if (exists) await this.onExists();
+    if (refresh) return this.refreshSelected();
     const mailbox = this.requireClient().mailbox;
     const view = mailbox ? this.views.get(mailbox.path) : undefined;
-    if (!view || uid === undefined) return this.refreshSelected();
-    await this.publish(view, view.applyFlags([{ uid, seen: flags.has('\\Seen') }]), 0, false);
+    if (!view || flags.size === 0) return;
+    const change = view.applyFlags([...flags].map(([uid, seen]) => ({ uid, seen })));
+    await this.publish(view, change, 0, false);
   }
 
   /**
@@ -581,6 +603,10 @@ export class AccountSession extends EventEmitter {
   private log(event: string, fields?: Record<string, unknown>): void {
     this.deps.log?.(event, { account: this.deps.account.id, ...fields });
   }
+}
+
+function emptyPending() {
+  return { queued: false, exists: false, refresh: false, flags: new Map<number, boolean>() };
 }
 
 function errorMessage(err: unknown): string {

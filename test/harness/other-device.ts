@@ -14,7 +14,8 @@ export interface OtherDeviceOptions {
 export interface OtherDevice {
   /** Stores a message; resolves with its UID (UIDPLUS). */
   append(mailbox: string, raw: string | Buffer, flags?: string[]): Promise<number>;
-  addFlags(mailbox: string, uid: number, flags: string[]): Promise<void>;
+  /** `uid` may be a UID set such as '1:*'. */
+  addFlags(mailbox: string, uid: number | string, flags: string[]): Promise<void>;
   removeFlags(mailbox: string, uid: number, flags: string[]): Promise<void>;
   /** Deletes and expunges this one message (UID EXPUNGE: other \Deleted messages stay). */
   expunge(mailbox: string, uid: number): Promise<void>;
@@ -44,7 +45,7 @@ export async function connectOtherDevice({ host, port, user, pass }: OtherDevice
       lock.release();
     }
   };
-  const uidRange = (uid: number): string => String(uid);
+  const uidRange = (uid: number | string): string => String(uid);
 
   return {
     async append(mailbox, raw, flags = []) {

@@ -110,6 +110,19 @@ describe('AccountSession on a real Dovecot', () => {
     expect(s.session.unreadCount).toBe(1);
   });
 
+  it('a burst of changes elsewhere (30 marked read at once) is handled as one change', async () => {
+    await clearInbox();
+    const s = await session();
+    await s.until(() => s.state() === 'idle', 'idle');
+    for (let i = 0; i < 30; i++) await other.append('INBOX', message(`burst ${i}`));
+    await s.until(() => s.session.unreadCount === 30, 'thirty unread');
+    const deltas = s.deltas.length;
+    await other.addFlags('INBOX', '1:*', ['\\Seen']);
+    await s.until(() => s.session.unreadCount === 0, 'all read elsewhere');
+    expect(s.deltas.length - deltas).toBeLessThanOrEqual(2);
+    expect(s.deltas.at(-1)!.unreadCount).toBe(0);
+  });
+
   it('reads a body on demand without marking it, and marks it when asked', async () => {
     await clearInbox();
     const uid = await other.append('INBOX', message('Readable', 'Line one.\r\nLine two.'));
