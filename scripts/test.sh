@@ -11,7 +11,9 @@ step "system packages (dovecot-imapd, chromium)"
 bash scripts/ensure-system-packages.sh
 
 step "npm packages"
-npm ci --no-audit --no-fund
+# `npm install` (not `npm ci`): npm 11 writes lock files without other platforms' optional
+# packages (rollup's) and then refuses them in `npm ci`. With the lock present, install keeps its versions.
+npm install --no-audit --no-fund
 
 step "type check"
 npx tsc --noEmit -p .
