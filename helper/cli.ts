@@ -94,16 +94,26 @@ function parsePort(value: string | undefined): number | undefined {
 
 async function start(paths: HelperPaths, portArg: string | undefined, demo: boolean): Promise<void> {
   const logger = createLogger({ destination: pretty({ colorize: process.stdout.isTTY, translateTime: 'HH:MM:ss', ignore: 'pid,hostname' }) });
-  const helper = await runHelper({ paths, logger, port: parsePort(portArg), demo });
-  logger.info(`helper ${HELPER_VERSION} listening on 127.0.0.1:${helper.port} (settings in ${paths.configDir})`);
-  if ((await helper.tokens.list()).length === 0) {
-    const { code } = await helper.pairing.create();
-    console.log(`\nNo browser is paired yet. In the extension's settings page enter:\n  helper address  127.0.0.1:${helper.port}\n  pairing code    ${code}   (valid 10 minutes; \`npm run helper pair\` makes a new one)\n`);
-  }
-  await new Promise<void>((resolve) => {
+  // Listened for from the start: a stop asked for while starting is a clean stop once started.
+  const stopAsked = new Promise<void>((resolve) => {
     process.once('SIGINT', resolve);
     process.once('SIGTERM', resolve);
   });
+  const helper = await runHelper({ paths, logger, port: parsePort(portArg), demo });
+  logger.info(`helper ${HELPER_VERSION} listening on 127.0.0.1:${helper.port} (settings in ${paths.configDir})`);
+  if ((await helper.tokens.list()).length === 0) {
+    // A full or read-only disk must not leave the start half done (no stop handling, exit code 1 set):
+    // the helper runs on, its accounts say why, and this says why there is no code.
+    const created = await helper.pairing.create().catch((err: unknown) => {
+      if (!(err instanceof StorageError)) throw err;
+      logger.error(`No pairing code: ${err.message} Then run \`npm run helper pair\`.`);
+      return null;
+    });
+    if (created) {
+      console.log(`\nNo browser is paired yet. In the extension's settings page enter:\n  helper address  127.0.0.1:${helper.port}\n  pairing code    ${created.code}   (valid 10 minutes; \`npm run helper pair\` makes a new one)\n`);
+    }
+  }
+  await stopAsked;
   logger.info('stopping');
   await helper.stop();
 }

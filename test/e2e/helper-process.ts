@@ -25,6 +25,8 @@ export interface HelperProcess {
   output(): string;
   /** Resolves when the output (from character `from` on) matches, with the match. */
   waitForOutput(pattern: RegExp, ms?: number, from?: number): Promise<RegExpMatchArray>;
+  /** Sends `signal` (SIGKILL for a crash) and resolves with the exit code once it is gone (null: ended by the signal). */
+  kill(signal: NodeJS.Signals): Promise<number | null>;
   stop(): Promise<void>;
 }
 
@@ -43,6 +45,11 @@ export async function startHelperProcess(opts: { home: string; port: number; nam
   child.stdout!.on('data', onData);
   child.stderr!.on('data', onData);
   const exited = new Promise<number | null>((r) => child.on('exit', r));
+  void exited.then(() => log.end());
+  const kill = async (signal: NodeJS.Signals): Promise<number | null> => {
+    child.kill(signal);
+    return withTimeout(exited, 10_000, 'the helper to exit');
+  };
 
   const waitForOutput = (pattern: RegExp, ms = 20_000, from = 0) =>
     withTimeout(
@@ -64,10 +71,9 @@ export async function startHelperProcess(opts: { home: string; port: number; nam
     port: opts.port,
     output: () => text,
     waitForOutput,
+    kill,
     async stop() {
-      child.kill('SIGTERM');
-      await withTimeout(exited, 10_000, 'the helper to stop');
-      log.end();
+      await kill('SIGTERM');
     },
   };
 }

@@ -5,11 +5,14 @@
  * record, not die (an unhandled rejection ends the helper, and a service manager restarts it in a
  * loop), keep every login log entry already written, and recover once the disk is usable.
  */
+import { symlink } from 'node:fs/promises';
 import type { LoginLogEntry } from '../../../protocol';
 import { DrivenSession } from '../driven-session';
+import { startHelperProcess } from '../../e2e/helper-process';
+import { helperHome } from '../helper-home';
 import { check, mailChecks, seconds, tally, type Check, type ScenarioResult } from '../report';
-import { mountTinyDisk } from '../tiny-disk';
-import { startWorld } from '../world';
+import { mountTinyDisk, type TinyDisk } from '../tiny-disk';
+import { startWorld, type World } from '../world';
 
 export interface DiskTroubleParams {
   seed: number;
@@ -25,6 +28,38 @@ export const DISK_TROUBLE = {
 const HOUR = 3_600_000;
 
 const sameEntry = (a: LoginLogEntry, b: LoginLogEntry) => JSON.stringify(a) === JSON.stringify(b);
+
+/**
+ * The real helper (as a service manager starts it) with its state dir on the full disk: it must
+ * show the error, complete its start (a failed write must not leave it without its stop handling)
+ * and stop cleanly when told to, making no login.
+ */
+async function realHelperOnFullDisk(world: World, disk: TinyDisk): Promise<Check[]> {
+  const home = await helperHome({ host: world.proxy.host, port: world.proxy.port, user: world.user, pass: world.pass });
+  await symlink(disk.dir, home.paths.stateDir);
+  disk.fill();
+  const connectionsBefore = world.proxy.connectionsTotal;
+  const helper = await startHelperProcess({ home: home.home, port: home.port, name: 'chaos-disk-trouble' });
+  try {
+    const shown = await helper.waitForOutput(/state: "paused"\s+reason: "[^"]*disk is full/).then(() => true, () => false);
+    // The last step of its start: the pairing code (no browser is paired yet) cannot be written.
+    await helper.waitForOutput(/pairing-code\.json/).catch(() => undefined);
+    // Only a helper that got through its start stops cleanly, with 0.
+    const code = await helper.kill('SIGTERM');
+    const ranOn = code === 0 && /stopping/.test(helper.output());
+    const lastLines = helper.output().trim().split('\n').slice(-2).join(' ');
+    return [
+      check('real helper on a full disk: shows the storage error as the account state', shown, shown ? 'paused: the disk is full' : lastLines),
+      check('real helper on a full disk: completes its start, runs, and stops cleanly on SIGTERM (exit 0)', ranOn,
+        ranOn ? 'ran until SIGTERM, then exit 0' : `exit ${code}: ${lastLines}`),
+      check('real helper on a full disk: no login', world.proxy.connectionsTotal === connectionsBefore, `${world.proxy.connectionsTotal - connectionsBefore} connections`),
+    ];
+  } finally {
+    await helper.kill('SIGKILL');
+    await disk.free();
+    await home.remove();
+  }
+}
 
 export async function diskTrouble(p: DiskTroubleParams, testFile: string): Promise<ScenarioResult> {
   const realStart = Date.now();
@@ -80,13 +115,16 @@ export async function diskTrouble(p: DiskTroubleParams, testFile: string): Promi
     await outage('disk full while idle', /disk is full/, async () => disk.fill(), () => disk.free());
     await outage('disk fills during a login', /disk is full/, async () => { fillAtNextLogin = true; }, () => disk.free());
     await outage('read-only file system', /read-only/, () => disk.readOnly(true), () => disk.readOnly(false));
+    await s.stop();
+    checks.push(...(await realHelperOnFullDisk(world, disk)));
 
     const t = tally(appended, s.notified());
     const log = await s.loginLog();
     return {
       title: 'Disk full or read-only state directory',
       injected: `The state dir on a 64 KiB tmpfs: filled to ENOSPC while idle; filled between connect and the login's outcome being recorded; `
-        + `remounted read-only. Each time a message arrived and the link was cut, and the disk stayed unusable for ${seconds(p.outageMs)} (virtual).`,
+        + `remounted read-only. Each time a message arrived and the link was cut, and the disk stayed unusable for ${seconds(p.outageMs)} (virtual). `
+        + 'Then the real helper process started with its state dir on the full disk.',
       figures: [
         ['messages appended', t.appended],
         ['messages reported (distinct)', t.reported],
