@@ -13,6 +13,7 @@ import { setImmediate as nextTurn } from 'node:timers/promises';
 import { ImapFlow } from 'imapflow';
 import type { AccountState, LoginLogEntry } from '../../protocol';
 import { AccountSession, DEFAULT_TUNING, type SessionStatus, type SessionTuning } from '../../helper/mail/account-session';
+import type { Clock } from '../../helper/mail/clock';
 import { NewMailMarks } from '../../helper/mail/new-mail-marks';
 import { LoginPolicy } from '../../helper/policy/login-policy';
 import { FilePolicyStore } from '../../helper/store/policy-store';
@@ -23,7 +24,6 @@ import { pollUntil } from '../harness/wait';
 import { SessionRecorder } from '../mail/session-fixture';
 import { prng } from './prng';
 import { VirtualClock } from './virtual-clock';
-import type { Clock } from '../../helper/mail/clock';
 
 export const ACCOUNT_ID = 'chaos';
 /** 2026-03-01T00:00:00Z: any fixed start keeps runs identical. */
@@ -203,6 +203,22 @@ export class DrivenSession {
   /** Virtual time of the first change to `state` at or after `since`. */
   firstAt(state: AccountState, since: number): number | undefined {
     return this.timeline.find((entry) => entry.at >= since && entry.state === state)?.at;
+  }
+
+  /** Virtual time spent connected and idle up to `until`, and the longest stretch without. */
+  idleTime(until: number): { idle: number; longestOutage: number } {
+    let idle = 0;
+    let longestOutage = 0;
+    let outageFrom = 0;
+    this.timeline.forEach((entry, i) => {
+      const end = Math.min(this.timeline[i + 1]?.at ?? until, until);
+      if (entry.state === 'idle') {
+        idle += Math.max(0, end - entry.at);
+        longestOutage = Math.max(longestOutage, entry.at - outageFrom);
+        outageFrom = end;
+      }
+    });
+    return { idle, longestOutage: Math.max(longestOutage, until - outageFrom) };
   }
 
   async loginLog(): Promise<LoginLogEntry[]> {

@@ -17,6 +17,8 @@ export interface ScenarioResult {
   figures: Figure[];
   checks: Check[];
   realMs: number;
+  /** What the figures mean for a user, when that is not obvious. */
+  notes?: string;
 }
 
 export function check(name: string, ok: boolean, detail: string): Check {
@@ -74,10 +76,25 @@ export function renderReport(results: readonly ScenarioResult[], meta: { command
   const lines = [
     '# Reliability: the fault and abuse suite',
     '',
-    `Written by \`${meta.command}\` on ${meta.date} (Node ${meta.node}). Each scenario drives the real helper code`,
-    'against a real Dovecot through a fault-injecting TCP proxy (or a scripted server), on a virtual clock where time',
-    'matters: "virtual" times are simulated, "real" times are wall-clock on this machine. A short version of every',
-    'scenario runs in the normal test suite (`test/chaos/*.test.ts`).',
+    `Written by \`${meta.command}\` on ${meta.date} (Node ${meta.node}). A short version of every scenario runs in the`,
+    'normal test suite (`test/chaos/*.test.ts`, same code, smaller numbers, the same checks).',
+    '',
+    '## Method',
+    '',
+    '- The code under test is the real one: `AccountSession` with imapflow, `LoginPolicy` over the real policy and',
+    '  login-log files, the new-mail marks file, the account registry and WebSocket server, and (scenarios 6 and 7)',
+    '  the helper process itself. The server is a real Dovecot, reached through a TCP proxy that cuts links',
+    '  (`dropAll`), holds them silent (`stall`) or refuses connections, and counts every connection; scenario 5 uses',
+    '  a scripted IMAP server instead.',
+    '- Time: the session and the login policy run on a virtual clock (`test/chaos/virtual-clock.ts`) with a wall',
+    '  reading and a monotonic one (a sleep moves only the wall). The driver moves it only when the session is',
+    '  quiescent: a settled state, no command on the wire (no deadline timer pending) and the proxy\'s open',
+    '  connections matching the state. So real IMAP I/O always completes between jumps, and a day takes seconds.',
+    '  "Virtual" figures are simulated time; "real" figures are wall-clock time on this machine.',
+    '- Session tuning is the shipped default (`DEFAULT_TUNING`): heartbeat 3.5 min, tick 10 s, clock-jump threshold',
+    '  30 s, command and connect deadlines 30 s. Stated bounds below are derived from it.',
+    '- Every scenario is seeded; the same seed injects the same faults. Checks compare counts to what was injected:',
+    '  logins at the proxy and in the login log, messages appended and announced, connections open at once.',
     '',
     `Result: ${results.filter((r) => failedChecks(r).length === 0).length} of ${results.length} scenarios pass every check.`,
     '',
@@ -88,6 +105,7 @@ export function renderReport(results: readonly ScenarioResult[], meta: { command
     lines.push(`| real run time | ${seconds(result.realMs)} |`, '', '| check | result | detail |', '| --- | --- | --- |');
     for (const c of result.checks) lines.push(`| ${c.name} | ${c.ok ? 'pass' : '**FAIL**'} | ${c.detail.replace(/\|/g, '\\|')} |`);
     lines.push('');
+    if (result.notes) lines.push(`**Note:** ${result.notes}`, '');
   });
   return lines.join('\n');
 }
