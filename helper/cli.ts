@@ -93,7 +93,8 @@ function parsePort(value: string | undefined): number | undefined {
 }
 
 async function start(paths: HelperPaths, portArg: string | undefined, demo: boolean): Promise<void> {
-  const logger = createLogger({ destination: pretty({ colorize: process.stdout.isTTY, translateTime: 'HH:MM:ss', ignore: 'pid,hostname' }) });
+  // The log goes to stderr; stdout carries only what the user must read (the pairing code).
+  const logger = createLogger({ destination: pretty({ destination: 2, colorize: process.stderr.isTTY, translateTime: 'HH:MM:ss', ignore: 'pid,hostname' }) });
   // Listened for from the start: a stop asked for while starting is a clean stop once started.
   const stopAsked = new Promise<void>((resolve) => {
     process.once('SIGINT', resolve);

@@ -1,6 +1,7 @@
 /**
  * The real helper as a user runs it: `node helper/bin.mjs start` in a child process, with its own
- * MAIL_NOTIFIER_HOME, its output kept in test-artifacts/logs (the suite-wide secret check reads it).
+ * MAIL_NOTIFIER_HOME. Its log (stderr) is kept in test-artifacts/logs, which the suite-wide secret
+ * check reads; stdout is what the user reads (the pairing code) and is only searched.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createWriteStream, mkdirSync } from 'node:fs';
@@ -39,11 +40,13 @@ export async function startHelperProcess(opts: { home: string; port: number; nam
   const waiters = new Set<() => void>();
   const onData = (chunk: Buffer) => {
     text += chunk.toString();
-    log.write(chunk);
     for (const check of waiters) check();
   };
   child.stdout!.on('data', onData);
-  child.stderr!.on('data', onData);
+  child.stderr!.on('data', (chunk: Buffer) => {
+    log.write(chunk);
+    onData(chunk);
+  });
   const exited = new Promise<number | null>((r) => child.on('exit', r));
   void exited.then(() => log.end());
   const kill = async (signal: NodeJS.Signals): Promise<number | null> => {
