@@ -19,7 +19,8 @@ export function Popup({ view, now, on }: Props) {
   const root = useRef<HTMLDivElement>(null);
   const [selected, setSelected] = useState<string | undefined>(undefined);
   const { status, accounts, reader } = view;
-  const showList = status.kind === 'ok' || (status.kind === 'connecting' && accounts.length > 0);
+  // Connecting or offline, the cached list is still worth reading.
+  const showList = status.kind === 'ok' || ((status.kind === 'connecting' || status.kind === 'helper-down') && accounts.length > 0);
 
   const rows = showList ? accounts.flatMap((a) => a.previews.map((preview) => ({ accountId: a.id, preview, id: rowId(a.id, preview) }))) : [];
   const index = Math.max(0, rows.findIndex((r) => r.id === selected));
@@ -101,7 +102,10 @@ export function Popup({ view, now, on }: Props) {
               Settings
             </button>
           </header>
-          {status.kind !== 'ok' && !showList && <StatePanel status={status} onOpenSettings={on.openSettings} onRetry={on.retry} />}
+          {status.kind !== 'ok' && (!showList || status.kind === 'helper-down') && (
+            <StatePanel status={status} onOpenSettings={on.openSettings} onRetry={on.retry} />
+          )}
+          {showList && status.kind === 'helper-down' && <p class="meta">Showing mail from the last visit.</p>}
           {showList && status.kind === 'connecting' && <p class="meta">Connecting… showing mail from the last visit.</p>}
           {showList && (rows.length === 0 && accounts.every((a) => HEALTHY.includes(a.state)) ? (
             <p class="empty all-read">No unread mail. 🎉</p>

@@ -85,7 +85,8 @@ export function popupStatusAndAccounts(snapshot: UiSnapshot | undefined, cached:
   const c = state.connection;
   switch (c.phase) {
     case 'helper-down':
-      return { status: { kind: 'helper-down' }, accounts };
+      // Offline reading: without the helper the list comes from the cache of the last visit.
+      return { status: { kind: 'helper-down' }, accounts: accounts.length > 0 ? accounts : (cached ?? []).map((a) => toPopupAccount(a, settings)) };
     case 'not-paired':
       return { status: { kind: 'not-paired', reason: c.reason }, accounts };
     case 'version-mismatch':

@@ -164,7 +164,7 @@ describe('the extension with the real helper and Dovecot', () => {
     expect(stored).not.toContain(PASS);
   });
 
-  it('stopping the helper shows the disconnected look within seconds; restarting recovers without pairing again', { timeout: 90_000 }, async () => {
+  it('stopping the helper shows the disconnected look within seconds and the cached mail; restarting recovers without pairing again', { timeout: 90_000 }, async () => {
     await helper.stop();
     const stoppedAt = Date.now();
     await expect.poll(badgeText, { timeout: 10_000, interval: 100 }).toBe('off');
@@ -172,6 +172,8 @@ describe('the extension with the real helper and Dovecot', () => {
     const popup = await browser.open('popup');
     await popup.setViewportSize({ width: 380, height: 560 });
     await popup.getByRole('alert').first().waitFor();
+    // Offline, the popup still shows the mail from the cache.
+    await popup.getByRole('button', { name: 'Sender: A second one' }).waitFor();
     await popup.screenshot({ path: resolve(SCREENSHOTS, 'popup-helper-off.png') });
     await popup.close();
 

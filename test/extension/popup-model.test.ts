@@ -50,6 +50,14 @@ describe('popup model', () => {
     expect(t.calls[0].command).toEqual({ type: 'wake' });
   });
 
+  it('without the helper, keeps showing the cached mail (offline reading)', async () => {
+    const t = setup([{ status: account({ unreadCount: 1 }), previews: [preview(7)] }]);
+    await flush();
+    t.push(snapshot({ connection: { phase: 'helper-down' }, accounts: [] }));
+    expect(t.model.view.status.kind).toBe('helper-down');
+    expect(t.model.view.accounts[0].previews.map((p) => p.uid)).toEqual([7]);
+  });
+
   it('maps connection phases to the states the popup explains', () => {
     const t = setup();
     const phases: [ExtensionState['connection'], string][] = [
