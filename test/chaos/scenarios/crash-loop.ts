@@ -6,8 +6,8 @@
  * see none earlier, none at all after a recorded rejection, and never a burst: ≤ 10 in the hour
  * whatever the number of restarts. Every connection must have been on disk before it was made.
  */
-import { decide } from '../../../helper/policy/policy-core';
-import { POLICY_LIMITS } from '../../../helper/policy/policy-core';
+import type { LoginLogEntry } from '../../../protocol';
+import { decide, POLICY_LIMITS } from '../../../helper/policy/policy-core';
 import { FilePolicyStore } from '../../../helper/store/policy-store';
 import { LoginLog, loginLogPath } from '../../../helper/store/login-log';
 import { recordSecret } from '../../harness/test-log';
@@ -51,13 +51,15 @@ export async function crashLoop(p: CrashLoopParams, testFile: string): Promise<S
       const watch = new ConnectionWatch(world.proxy, { now: Date.now });
       const early: string[] = [];
       let leaked = false;
+      let attempts = 0;
+      let log: LoginLogEntry[] = [];
       try {
         for (let kill = 0; kill < p.kills; kill++) {
           const state = await store.loadState();
           const decision = state ? decide(state, Date.now()) : { kind: 'login' as const };
           const allowedFrom = decision.kind === 'login' ? 0 : decision.kind === 'wait' ? decision.until : Infinity;
           const before = watch.times.length;
-          const helper = await startHelperProcess({ home: home.home, port: home.port, name: `${testFile}-${kill % 2}` });
+          const helper = await startHelperProcess({ home: home.home, port: home.port, name: testFile });
           await new Promise((done) => setTimeout(done, Math.round(random() * p.maxLifeMs)));
           await helper.kill('SIGKILL');
           for (const at of watch.times.slice(before)) {
@@ -65,14 +67,14 @@ export async function crashLoop(p: CrashLoopParams, testFile: string): Promise<S
           }
           leaked ||= helper.output().includes(WRONG);
         }
+        attempts = (await store.loadState())?.attempts.length ?? 0;
+        log = await new LoginLog(loginLogPath(home.paths.stateDir, ACCOUNT_ID)).readAll();
       } finally {
         watch.stop();
+        await home.remove();
       }
       const connections = world.proxy.connectionsTotal;
-      const attempts = (await store.loadState())?.attempts.length ?? 0;
-      const log = await new LoginLog(loginLogPath(home.paths.stateDir, ACCOUNT_ID)).readAll();
       const outcomes = [...new Set(log.map((e) => e.outcome))].join(', ');
-      await home.remove();
       figures.push(
         [`${variant}: helper starts, each ended by SIGKILL`, p.kills],
         [`${variant}: logins made (connections at the proxy)`, connections],
