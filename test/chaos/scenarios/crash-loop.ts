@@ -41,6 +41,7 @@ export async function crashLoop(p: CrashLoopParams, testFile: string): Promise<S
   const random = prng(p.seed);
   const figures: Figure[] = [];
   const checks: Check[] = [];
+  let notes: string | undefined;
   try {
     for (const variant of ['wrong password', 'link refusing every connection'] as const) {
       const refusing = variant !== 'wrong password';
@@ -89,6 +90,12 @@ export async function crashLoop(p: CrashLoopParams, testFile: string): Promise<S
         check(`${variant}: the password never printed`, !leaked, leaked ? 'found in the helper output' : 'not in any output'),
       );
       if (!refusing) {
+        const interrupted = log.filter((e) => e.outcome === 'pending').length;
+        if (interrupted > 0) {
+          notes = `with the wrong password, ${interrupted} login(s) were killed before the server's answer (Dovecot delays a rejection by 2 s); `
+            + 'each counts as a failed login and is retried after the backoff, so each such crash costs one more wrong-password attempt '
+            + 'at the server. The login budget caps them (10 an hour, 60 a day); once a rejection is on disk, no start tries again.';
+        }
         const rejected = log.findIndex((e) => e.outcome === 'auth-rejected');
         checks.push(check('wrong password: once rejected, never tried again across restarts', rejected < 0 || rejected === log.length - 1,
           rejected < 0 ? 'no rejection recorded (every login was killed before the answer)' : `${log.length - 1 - rejected} logins after the rejection`));
@@ -101,6 +108,7 @@ export async function crashLoop(p: CrashLoopParams, testFile: string): Promise<S
       figures,
       checks,
       realMs: Date.now() - realStart,
+      notes,
     };
   } finally {
     world.proxy.refuseNew(false);
