@@ -42,6 +42,8 @@ export interface DovecotServer {
   /** Drops every session of `user` (`doveadm kick`); rejects when there is none. */
   kick(user: string): Promise<void>;
   logText(): Promise<string>;
+  /** Runs doveadm against this server (e.g. `import` to fill a mailbox fast); resolves with its output. */
+  doveadm(...args: string[]): Promise<string>;
   /** Stops Dovecot with all its sessions and deletes its dir; safe to call twice. */
   stop(): Promise<void>;
 }
@@ -156,6 +158,7 @@ async function startIn(dir: string, opts: StartDovecotOptions, dovecotBin: strin
       }
     },
     logText: () => readFile(paths.logFile, 'utf8'),
+    doveadm,
     stop: () => (stopping ??= stop()),
   };
 }

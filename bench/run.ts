@@ -1,0 +1,58 @@
+/**
+ * `npm run bench [-- NAME...] [--quick]`: runs the chosen benchmarks (all by default) against a
+ * real Dovecot on loopback and real Chromium, and prints one table (docs/BENCHMARKS.md).
+ * Benchmarks marked `together` (minutes of mostly waiting) run side by side; the rest one by one.
+ */
+import { parseArgs } from 'node:util';
+import type { Bench, Row } from './bench';
+import { bigMailboxBench } from './big-mailbox';
+import { bundleBench } from './bundle';
+import { bytesBench } from './bytes';
+import { idleBench } from './idle';
+import { fanoutBench, latencyBench } from './latency';
+import { loginsBench } from './logins';
+import { describeMachine } from './machine';
+import { popupBench } from './popup';
+
+const BENCHES: Bench[] = [latencyBench, bytesBench, loginsBench, idleBench, bigMailboxBench, popupBench, fanoutBench, bundleBench];
+
+async function runOne(bench: Bench, quick: boolean): Promise<Row[]> {
+  const started = performance.now();
+  console.log(`[${bench.name}] ${bench.title}: started`);
+  const rows = await bench.run({ quick, log: (line) => console.log(`[${bench.name}] ${line}`) });
+  for (const row of rows) console.log(`[${bench.name}] ${row.measure}: ${row.figure}${row.met === undefined ? '' : `  (target ${row.target}: ${row.met ? 'met' : 'MISSED'})`}`);
+  console.log(`[${bench.name}] done in ${((performance.now() - started) / 1000).toFixed(0)} s`);
+  return rows;
+}
+
+async function main(): Promise<void> {
+  const { values, positionals } = parseArgs({ allowPositionals: true, options: { quick: { type: 'boolean', default: false } } });
+  const unknown = positionals.filter((name) => !BENCHES.some((b) => b.name === name));
+  if (unknown.length > 0) throw new Error(`unknown benchmark ${unknown.join(', ')}; known: ${BENCHES.map((b) => b.name).join(' ')}`);
+  const chosen = positionals.length > 0 ? BENCHES.filter((b) => positionals.includes(b.name)) : BENCHES;
+  const quick = values.quick ?? false;
+  const started = performance.now();
+  console.log(describeMachine().join('\n'));
+  console.log(`run: ${chosen.map((b) => b.name).join(' ')}${quick ? ' (--quick: development figures, not the record)' : ''}\n`);
+  const rows = new Map<Bench, Row[]>();
+  const together = chosen.filter((b) => b.together);
+  for (const bench of chosen) {
+    if (rows.has(bench)) continue;
+    const step = bench.together ? together : [bench];
+    const results = await Promise.all(step.map((b) => runOne(b, quick)));
+    step.forEach((b, i) => rows.set(b, results[i]));
+  }
+  console.log('\n| benchmark | measure | figure | target | |');
+  console.log('| --- | --- | --- | --- | --- |');
+  for (const bench of chosen) {
+    for (const row of rows.get(bench) ?? []) {
+      console.log(`| ${bench.name} | ${row.measure} | ${row.figure} | ${row.target ?? ''} | ${row.met === undefined ? '' : row.met ? 'met' : '**missed**'} |`);
+    }
+  }
+  console.log(`\ntotal ${((performance.now() - started) / 60_000).toFixed(1)} min`);
+}
+
+main().catch((err: unknown) => {
+  console.error(err instanceof Error ? err.stack : err);
+  process.exitCode = 1;
+});

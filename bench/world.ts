@@ -1,0 +1,109 @@
+/**
+ * What every benchmark stands on: a real Dovecot on loopback with one user, the harness's counting
+ * proxy in front of it, "another device" appending mail straight to Dovecot, and the real helper
+ * (`node helper/bin.mjs start`, a child process) with that account configured and browsers'
+ * tokens issued, exactly as `helper account add` and pairing would leave its files.
+ */
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { LoginLogEntry } from '../protocol';
+import { tokensFile } from '../helper/run-helper';
+import { readRuntimeStatus } from '../helper/runtime-status';
+import { TokenStore } from '../helper/server/tokens';
+import { addAccount, saveConfig } from '../helper/store/config';
+import { LoginLog, loginLogPath } from '../helper/store/login-log';
+import { helperPaths } from '../helper/store/paths';
+import { openSecretStore } from '../helper/store/secrets';
+import { startDovecot, type DovecotServer } from '../test/harness/dovecot';
+import { startProxy, type TcpProxy } from '../test/harness/proxy';
+import { connectOtherDevice, type OtherDevice } from '../test/harness/other-device';
+import { freePort, startHelperProcess, type HelperProcess } from '../test/e2e/helper-process';
+import { connect, type TestClient } from '../test/server/helpers';
+
+export const USER = 'bench';
+export const PASS = 'bench-pass-7';
+export const ACCOUNT_ID = 'bench';
+
+/** Milliseconds since the epoch with sub-millisecond resolution; the same expression in the service worker. */
+export const epochNow = (): number => performance.timeOrigin + performance.now();
+
+export interface MailWorld {
+  dovecot: DovecotServer;
+  proxy: TcpProxy;
+  other: OtherDevice;
+  /** APPENDs to INBOX from the other device; `doneAt` (epochNow) is when the server's OK arrived. */
+  append(raw: Buffer): Promise<{ uid: number; doneAt: number }>;
+  close(): Promise<void>;
+}
+
+export async function startMailWorld(): Promise<MailWorld> {
+  const dovecot = await startDovecot({ profile: 'stock', users: [{ user: USER, pass: PASS }] });
+  const proxy = await startProxy({ targetHost: dovecot.host, targetPort: dovecot.port });
+  const other = await connectOtherDevice({ host: dovecot.host, port: dovecot.port, user: USER, pass: PASS });
+  return {
+    dovecot,
+    proxy,
+    other,
+    async append(raw) {
+      const uid = await other.append('INBOX', raw);
+      return { uid, doneAt: epochNow() };
+    },
+    async close() {
+      await other.close();
+      await proxy.close();
+      await dovecot.stop();
+    },
+  };
+}
+
+/** Resolves once the account is synced and in IDLE, as the client sees it. */
+export function accountIdle(client: TestClient, timeoutMs = 30_000): Promise<unknown> {
+  return client.waitFor((m) => (m.type === 'snapshot' || m.type === 'account') && m.account.state === 'idle', timeoutMs, 'the account to be idle');
+}
+
+export interface BenchHelper {
+  process: HelperProcess;
+  pid: number;
+  port: number;
+  /** A token for the browser and one shared by the bench's WebSocket clients. */
+  browserToken: string;
+  /** An authenticated WebSocket client, as a browser's background is. */
+  client(): Promise<TestClient>;
+  logins(): Promise<LoginLogEntry[]>;
+  stop(): Promise<void>;
+}
+
+/** The real helper with the bench account; `via: 'proxy'` counts its IMAP traffic, 'direct' skips the extra hop. */
+export async function startBenchHelper(world: MailWorld, { via, name }: { via: 'proxy' | 'direct'; name: string }): Promise<BenchHelper> {
+  const home = await mkdtemp(join(tmpdir(), 'mn-bench-'));
+  const paths = helperPaths({ MAIL_NOTIFIER_HOME: home });
+  const imap = via === 'proxy' ? { host: world.proxy.host, port: world.proxy.port } : { host: world.dovecot.host, port: world.dovecot.port };
+  await saveConfig(paths.configDir, addAccount({ version: 1, accounts: [] }, {
+    id: ACCOUNT_ID, label: 'Bench', kind: 'imap', ...imap, tls: false, username: USER,
+  }));
+  await (await openSecretStore({ configDir: paths.configDir })).set(ACCOUNT_ID, PASS);
+  const tokens = new TokenStore({ file: tokensFile(paths) });
+  const browserToken = (await tokens.issue('bench browser')).token;
+  const clientToken = (await tokens.issue('bench clients')).token;
+  const process = await startHelperProcess({ home, port: await freePort(), name: `bench-${name}` });
+  const status = await readRuntimeStatus(paths.stateDir);
+  if (!status) throw new Error('the helper wrote no status file');
+  return {
+    process,
+    pid: status.pid,
+    port: process.port,
+    browserToken,
+    async client() {
+      const client = await connect(process.port);
+      const reply = await client.auth(clientToken);
+      if (reply.type !== 'result') throw new Error(`the helper refused the bench client: ${JSON.stringify(reply)}`);
+      return client;
+    },
+    logins: () => new LoginLog(loginLogPath(paths.stateDir, ACCOUNT_ID)).readAll(),
+    async stop() {
+      await process.stop();
+      await rm(home, { recursive: true, force: true });
+    },
+  };
+}
