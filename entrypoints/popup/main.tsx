@@ -1,6 +1,6 @@
 import browser from 'webextension-polyfill';
 import { render } from 'preact';
-import { useEffect, useState } from 'preact/hooks';
+import { useLayoutEffect, useState } from 'preact/hooks';
 import { Popup } from '@/components/Popup';
 import '@/components/styles.css';
 import { BackgroundLink, UI_PORT_NAME } from '@/extension/bridge';
@@ -18,7 +18,9 @@ const model = new PopupModel({
 
 function App() {
   const [view, setView] = useState(model.view);
-  useEffect(() => model.subscribe(setView), []);
+  // Subscribed in the same task as the first render: useEffect would wait for the first frame, and
+  // a cache read or snapshot landing before it would be lost (the popup then stayed on "Connecting…").
+  useLayoutEffect(() => model.subscribe(setView), []);
   return <Popup view={view} now={Date.now()} on={model} />;
 }
 
