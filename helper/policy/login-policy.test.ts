@@ -102,11 +102,33 @@ describe('LoginPolicy', () => {
     expect(second.log()).toEqual([
       { at: T0, outcome: 'pending', reason: expect.stringContaining('helper stopped'), trigger: 'start' },
     ]);
-    expect(second.decide()).toMatchObject({ kind: 'wait', state: 'backoff', until: T0 + 2_000 + 5_000 });
+    // Its answer is unknown (it may have been a rejected password): it waits like a throttled login.
+    const decision = second.decide();
+    expect(decision).toMatchObject({ kind: 'wait', state: 'backoff' });
+    expect(decision.kind === 'wait' && decision.until - (T0 + 2_000)).toBeGreaterThanOrEqual(15 * 60_000);
     expect(second.snapshot()).toMatchObject({ loginsLastHour: 1, consecutiveFailures: 1, loginInProgress: false });
     // Recovered once: a third start does not log it again.
     const third = await policyOn(fileStore());
     expect(third.log()).toHaveLength(1);
+  });
+
+  it('two logins in a row cut short by crashes stop the account until the user acts', async () => {
+    const first = await policyOn(fileStore());
+    await first.beginAttempt('start');
+    clock.advance(30 * 60_000);
+    const second = await policyOn(fileStore());
+    clock.advance(30 * 60_000);
+    expect(second.decide().kind).toBe('login');
+    await second.beginAttempt('start');
+    clock.advance(2_000);
+    const third = await policyOn(fileStore());
+    const decision = third.decide();
+    expect(decision).toMatchObject({ kind: 'blocked', state: 'auth-failed' });
+    expect(decision.kind === 'blocked' && decision.reason).toMatch(/Retry login/);
+    clock.advance(7 * 24 * 60 * 60_000);
+    expect(third.decide().kind).toBe('blocked');
+    expect((await third.userRetry()).ok).toBe(true);
+    expect(third.decide().kind).toBe('login');
   });
 
   it('blocks on a rejected password even when the disk write fails, and after restart', async () => {

@@ -36,6 +36,8 @@ const DEFAULT_LOG_LIMIT = 500;
 /** The protocol caps log reasons at 1024 characters. */
 const MAX_REASON = 1024;
 const INTERRUPTED_REASON = 'The helper stopped before this login finished; counted as a failed login.';
+const INTERRUPTED_TWICE_REASON =
+  'The helper stopped twice in a row while logging in, so it cannot know whether the password was rejected. To protect the account it will not log in again until you choose "Retry login" in the settings.';
 
 /** Thrown by beginAttempt when the policy does not allow a login now: a caller bug, never a retry signal. */
 export class LoginNotAllowedError extends Error {
@@ -92,8 +94,15 @@ export class LoginPolicy {
     if (logged && logged.at === pending.at && logged.outcome !== 'pending') {
       this.state = recordAttempt(this.state, { at: this.now(), outcome: logged.outcome, reason: logged.reason }, this.random);
     } else {
+      // Its answer is unknown: it may have been a rejected password. A crash loop must not turn
+      // that into many tries, so the first such login waits like a throttled one (≥ 15 min) and a
+      // second in a row stops the account until the user acts.
+      const previous = this.entries.at(-1);
+      const twice = previous?.outcome === 'pending' && previous.reason === INTERRUPTED_REASON;
       await this.appendEntry({ at: pending.at, outcome: 'pending', reason: INTERRUPTED_REASON, trigger: pending.trigger });
-      this.state = recordAttempt(this.state, { at: this.now(), outcome: 'network', reason: INTERRUPTED_REASON }, this.random);
+      this.state = twice
+        ? recordAttempt(this.state, { at: this.now(), outcome: 'auth-rejected', reason: INTERRUPTED_TWICE_REASON }, this.random)
+        : recordAttempt(this.state, { at: this.now(), outcome: 'throttled', reason: INTERRUPTED_REASON }, this.random);
     }
     await this.store.saveState(this.state);
   }
