@@ -7,23 +7,12 @@ import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { MAX_CLIENT_FRAME_BYTES, PROTOCOL_VERSION, parseClientMessage, type ClientMessage, type ClientRequestType } from '../../protocol';
 import { makeAccount, makePreview, type RecordedCall } from './fake-mail-service';
 import { connect, connectAuthenticated, expectNoSecretsLogged, rememberSecret, startTestHelper, type TestClient, type TestHelper } from './helpers';
+import { prng } from '../chaos/prng';
 
 const SEED = 0x5eed_2024;
 const FRAMES = 3000;
 const PASSWORD = 'fuzz-password-Zq8v2Lr';
 rememberSecret(PASSWORD);
-
-/** mulberry32: small, seeded, good enough to pick mutations reproducibly. */
-function prng(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 type Frame = { data: string | Buffer; binary: boolean };
