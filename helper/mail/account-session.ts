@@ -277,8 +277,8 @@ export class AccountSession extends EventEmitter {
       secure: account.tls,
       auth: { user: account.username, pass: password },
       logger: false,
-      // Never upgrade a plain connection silently: the user chose TLS or not.
-      doSTARTTLS: account.tls ? undefined : false,
+      // Without TLS from the first byte, imapflow still upgrades with STARTTLS where the server
+      // offers it, so a password goes in the clear only to a server that allows nothing else.
       socketTimeout: this.tuning.socketTimeoutMs,
       maxIdleTime: this.tuning.maxIdleTimeMs,
       // Back into IDLE right after our own commands, so pushes are never held up by quiet time.
