@@ -56,9 +56,9 @@ async function runCycles(name: string, { messages, wsClients }: { messages: numb
     await bare.mailboxOpen('INBOX');
     const offsetBefore = await browser.clockOffset();
     const samples = { floor: [] as number[], badge: [] as number[], overhead: [] as number[], ws: [] as number[] };
-    let cpuStart = await sampleProcess(helper.pid);
+    const cpu = [await sampleProcess(helper.pid)];
     for (let i = 0; i < WARMUP + messages; i++) {
-      if (i === WARMUP) cpuStart = await sampleProcess(helper.pid);
+      if (i >= WARMUP && (i - WARMUP) % 10 === 0) cpu.push(await sampleProcess(helper.pid));
       await sleep(PAUSE_MS);
       lastExists = 0;
       const { uid, doneAt } = await world.append(buildMessage({ subject: `Latency ${i}`, text: `message ${i}` }));
@@ -72,12 +72,14 @@ async function runCycles(name: string, { messages, wsClients }: { messages: numb
       samples.overhead.push(badgeAt - lastExists);
       for (const a of arrivals) samples.ws.push(a.get(uid)! - lastExists);
     }
-    const cpuEnd = await sampleProcess(helper.pid);
+    cpu.push(await sampleProcess(helper.pid));
     const offsetAfter = await browser.clockOffset();
     const clock = `clock offset worker−bench ${offsetBefore.offsetMs.toFixed(2)} ± ${offsetBefore.errorMs.toFixed(2)} ms before, ${offsetAfter.offsetMs.toFixed(2)} ± ${offsetAfter.errorMs.toFixed(2)} ms after`;
     log(clock);
     log(`overhead (badge − floor) per message, ms: ${samples.overhead.map((x) => x.toFixed(1)).join(' ')}`);
-    const cpuMsPerCycle = ((cpuEnd.cpuSeconds - cpuStart.cpuSeconds) * 1000) / messages;
+    const cpuMs = (from: number, to: number) => (cpu[to].cpuSeconds - cpu[from].cpuSeconds) * 1000;
+    log(`helper CPU ms per cycle, by tens of cycles: ${cpu.slice(2).map((_, k) => (cpuMs(k + 1, k + 2) / 10).toFixed(1)).join(' ')}`);
+    const cpuMsPerCycle = cpuMs(1, cpu.length - 1) / messages;
     return { samples, cpuMsPerCycle, clock };
   } finally {
     await bare.logout().catch(() => bare.close());

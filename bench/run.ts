@@ -3,6 +3,7 @@
  * real Dovecot on loopback and real Chromium, and prints one table (docs/BENCHMARKS.md).
  * Benchmarks marked `together` (minutes of mostly waiting) run side by side; the rest one by one.
  */
+import { loadavg } from 'node:os';
 import { parseArgs } from 'node:util';
 import type { Bench, Row } from './bench';
 import { bigMailboxBench } from './big-mailbox';
@@ -49,7 +50,7 @@ async function main(): Promise<void> {
       console.log(`| ${bench.name} | ${row.measure} | ${row.figure} | ${row.target ?? ''} | ${row.met === undefined ? '' : row.met ? 'met' : '**missed**'} |`);
     }
   }
-  console.log(`\ntotal ${((performance.now() - started) / 60_000).toFixed(1)} min`);
+  console.log(`\ntotal ${((performance.now() - started) / 60_000).toFixed(1)} min; load average (1/5/15 min) at the end: ${loadavg().map((x) => x.toFixed(2)).join(' ')}`);
 }
 
 main().catch((err: unknown) => {
