@@ -18,12 +18,12 @@ import { openSecretStore } from '../helper/store/secrets';
 import { startDovecot, type DovecotServer } from '../test/harness/dovecot';
 import { startProxy, type TcpProxy } from '../test/harness/proxy';
 import { connectOtherDevice, type OtherDevice } from '../test/harness/other-device';
-import { freePort, startHelperProcess, type HelperProcess } from '../test/e2e/helper-process';
+import { freePort, startHelperProcess } from '../test/e2e/helper-process';
 import { connect, type TestClient } from '../test/server/helpers';
 
 export const USER = 'bench';
 export const PASS = 'bench-pass-7';
-export const ACCOUNT_ID = 'bench';
+const ACCOUNT_ID = 'bench';
 
 /** Milliseconds since the epoch with sub-millisecond resolution; the same expression in the service worker. */
 export const epochNow = (): number => performance.timeOrigin + performance.now();
@@ -63,7 +63,6 @@ export function accountIdle(client: TestClient, timeoutMs = 30_000): Promise<unk
 }
 
 export interface BenchHelper {
-  process: HelperProcess;
   pid: number;
   port: number;
   /** A token for the browser and one shared by the bench's WebSocket clients. */
@@ -86,23 +85,22 @@ export async function startBenchHelper(world: MailWorld, { via, name }: { via: '
   const tokens = new TokenStore({ file: tokensFile(paths) });
   const browserToken = (await tokens.issue('bench browser')).token;
   const clientToken = (await tokens.issue('bench clients')).token;
-  const process = await startHelperProcess({ home, port: await freePort(), name: `bench-${name}` });
+  const child = await startHelperProcess({ home, port: await freePort(), name: `bench-${name}` });
   const status = await readRuntimeStatus(paths.stateDir);
   if (!status) throw new Error('the helper wrote no status file');
   return {
-    process,
     pid: status.pid,
-    port: process.port,
+    port: child.port,
     browserToken,
     async client() {
-      const client = await connect(process.port);
+      const client = await connect(child.port);
       const reply = await client.auth(clientToken);
       if (reply.type !== 'result') throw new Error(`the helper refused the bench client: ${JSON.stringify(reply)}`);
       return client;
     },
     logins: () => new LoginLog(loginLogPath(paths.stateDir, ACCOUNT_ID)).readAll(),
     async stop() {
-      await process.stop();
+      await child.stop();
       await rm(home, { recursive: true, force: true });
     },
   };
