@@ -1,6 +1,6 @@
 import browser from 'webextension-polyfill';
 import { render } from 'preact';
-import { useEffect, useState } from 'preact/hooks';
+import { useLayoutEffect, useState } from 'preact/hooks';
 import { Settings } from '@/components/Settings';
 import '@/components/styles.css';
 import { BackgroundLink, UI_PORT_NAME, type UiSnapshot } from '@/extension/bridge';
@@ -12,7 +12,9 @@ const on = settingsIntents(link, () => latest?.settings);
 
 function App() {
   const [snapshot, setSnapshot] = useState<UiSnapshot | undefined>(undefined);
-  useEffect(
+  // Subscribed in the same task as the first render (as in the popup): with useEffect a snapshot
+  // landing before the first frame was lost and the page stayed empty.
+  useLayoutEffect(
     () =>
       link.subscribe((next) => {
         latest = next;
