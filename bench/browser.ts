@@ -8,8 +8,11 @@
  * the worker reads its clock between two reads of the bench's; the offset is the worker's reading
  * minus the midpoint, within ± half the round trip (the smallest of 30 tries is kept).
  */
+import { cp, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { Worker } from 'playwright-core';
-import { launchWithExtension, type ExtensionBrowser } from '../test/e2e/chromium';
+import { EXTENSION_DIR, launchWithExtension, type ExtensionBrowser } from '../test/e2e/chromium';
 import { epochNow, type BenchHelper } from './world';
 
 export interface ClockOffset {
@@ -83,9 +86,22 @@ async function measureOffset(worker: Worker): Promise<ClockOffset> {
   return best;
 }
 
-/** Chromium with the extension, paired with `helper` as pairing would leave it (token and address in storage.local). */
-export async function launchPairedBrowser(helper: BenchHelper): Promise<BenchBrowser> {
-  const browser = await launchWithExtension();
+/**
+ * Chromium with the extension, paired with `helper` as pairing would leave it (token and address in
+ * storage.local). With `extraPages` (file name → HTML), it loads a copy of the built extension with
+ * those pages added, so that bench pages never ship in the extension itself.
+ */
+export async function launchPairedBrowser(helper: BenchHelper, extraPages: Record<string, string> = {}): Promise<BenchBrowser> {
+  let copy: string | undefined;
+  if (Object.keys(extraPages).length > 0) {
+    copy = await mkdtemp(join(tmpdir(), 'mn-extension-'));
+    await cp(EXTENSION_DIR, copy, { recursive: true });
+    for (const [name, html] of Object.entries(extraPages)) await writeFile(join(copy, name), html);
+  }
+  const browser = await launchWithExtension(copy).catch(async (err: unknown) => {
+    if (copy) await rm(copy, { recursive: true, force: true });
+    throw err;
+  });
   const { worker } = browser;
   await worker.evaluate(installBadgeHook);
   let offset = await measureOffset(worker);
@@ -101,6 +117,10 @@ export async function launchPairedBrowser(helper: BenchHelper): Promise<BenchBro
     async clockOffset() {
       offset = await measureOffset(worker);
       return offset;
+    },
+    async close() {
+      await browser.close();
+      if (copy) await rm(copy, { recursive: true, force: true });
     },
   };
 }
