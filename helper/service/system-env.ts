@@ -1,8 +1,8 @@
 /** The real system for the service commands: this process's platform, user, files and node. */
 import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { homedir, userInfo } from 'node:os';
-import { dirname, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { dirname } from 'node:path';
+import { PACKAGE_ROOT } from '../package-root';
 import { readRuntimeStatus } from '../runtime-status';
 import type { HelperPaths } from '../store/paths';
 import { runCommand } from './command-runner';
@@ -39,7 +39,7 @@ export function systemServiceEnv(paths: HelperPaths): ServiceEnv {
     uid,
     user: process.env.USERDOMAIN ? `${process.env.USERDOMAIN}\\${username}` : username,
     nodePath: process.execPath,
-    packageRoot: resolve(fileURLToPath(new URL('../..', import.meta.url))),
+    packageRoot: PACKAGE_ROOT,
     paths,
     run: runCommand,
     fs: nodeFs,
