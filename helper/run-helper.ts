@@ -15,7 +15,6 @@ import { startHelperServer, type HelperServer } from './server/socket-server';
 import { TokenStore } from './server/tokens';
 import { RuntimeStatusWriter } from './runtime-status';
 import { HELPER_VERSION } from './version';
-import { startDemoServer } from './demo/demo-server';
 
 export interface RunningHelper {
   port: number;
@@ -58,6 +57,8 @@ export async function runHelper(options: RunHelperOptions): Promise<RunningHelpe
     log: (event, fields) => logger.info({ ...fields }, event),
   });
   if (options.demo && config.accounts.length === 0) {
+    // Loaded only here: the demo's IMAP server is memory a helper with real accounts never needs.
+    const { startDemoServer } = await import('./demo/demo-server');
     await registry.addDemoAccount(await startDemoServer({ intervalMs: options.demoIntervalMs }));
     logger.info('no account configured: serving the demo account (a local mailbox); add a real account in the extension settings');
   }
