@@ -7,7 +7,7 @@ const CSP = `script-src 'self'; object-src 'self'; ${CONNECT_SRC}`;
 export default defineConfig({
   modules: ['@wxt-dev/webextension-polyfill'],
   // The sources zip (for Firefox review) needs the code, not test output or benchmarks.
-  zip: { excludeSources: ['test-artifacts/**', 'bench/**', '.output/**'] },
+  zip: { excludeSources: ['test-artifacts/**', 'bench/**', '.output/**', 'dist/**'] },
   manifest: ({ browser, manifestVersion }) => ({
     name: 'Mail notifier',
     description: 'Unread mail from iCloud and IMAP on the toolbar, through a helper on this computer. Nothing leaves your machine.',

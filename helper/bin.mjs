@@ -1,6 +1,9 @@
-#!/usr/bin/env node
-// Installed as the `mail-notifier-helper` command: runs the TypeScript CLI through tsx.
-import { register } from 'tsx/esm/api';
+#!/usr/bin/env -S node --jitless --no-expose-wasm
+// Installed as the `mail-notifier-helper` command. Runs the helper as plain JavaScript
+// (dist/helper, built by scripts/build-helper.mjs); in a source checkout it rebuilds that first
+// when a source changed since. The flags on the first line are helper/node-flags.json's.
+import { existsSync } from 'node:fs';
 
-register();
-await import('./cli.ts');
+const builder = new URL('../scripts/build-helper.mjs', import.meta.url);
+if (existsSync(builder)) await (await import(builder.href)).buildHelperIfStale();
+await import(new URL('../dist/helper/cli.js', import.meta.url).href);

@@ -5,6 +5,7 @@ import { spawnSync } from 'node:child_process';
 import { cp, mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { HELPER_EXTERNAL } from './build-helper.mjs';
 
 const root = resolve(import.meta.dirname, '..');
 const out = join(root, '.output');
@@ -28,13 +29,13 @@ step('Zipping the extension for Chrome', 'npx', ['wxt', 'zip']);
 step('Zipping the extension for Firefox, and its sources', 'npx', ['wxt', 'zip', '-b', 'firefox']);
 step('Zipping the extension for Safari', 'npx', ['wxt', 'zip', '-b', 'safari']);
 
-// The helper gets a package of its own: the runtime dependencies only, no build tools, no tests.
+// The helper gets a package of its own: its JavaScript build, the command that runs it, and the
+// two packages the build leaves outside (see scripts/build-helper.mjs). No sources, no build tools.
+step('Building the helper', process.execPath, ['scripts/build-helper.mjs']);
 const stage = await mkdtemp(join(tmpdir(), `${HELPER_NAME}-`));
 try {
-  const notATest = (path) => !/\.test\.tsx?$/.test(path);
-  await cp(join(root, 'helper'), join(stage, 'helper'), { recursive: true, filter: notATest });
-  await cp(join(root, 'protocol'), join(stage, 'protocol'), { recursive: true, filter: notATest });
-  await cp(join(root, 'README.md'), join(stage, 'README.md'));
+  await cp(join(root, 'dist', 'helper'), join(stage, 'dist', 'helper'), { recursive: true, filter: (path) => !path.endsWith('inputs.json') });
+  for (const file of ['helper/bin.mjs', 'helper/node-flags.json', 'README.md']) await cp(join(root, file), join(stage, file));
   const helperPkg = {
     name: HELPER_NAME,
     version: pkg.version,
@@ -42,7 +43,7 @@ try {
     type: 'module',
     engines: pkg.engines,
     bin: pkg.bin,
-    dependencies: pkg.dependencies,
+    dependencies: Object.fromEntries(HELPER_EXTERNAL.map((name) => [name, pkg.dependencies[name]])),
   };
   await writeFile(join(stage, 'package.json'), `${JSON.stringify(helperPkg, null, 2)}\n`);
   step('Packing the helper', 'npm', ['pack', '--pack-destination', out], stage);

@@ -1,6 +1,7 @@
 // `npm start`: builds the extension for Chrome and Firefox, then runs the helper in the
 // foreground. The helper prints the pairing code; this prints what to load where.
 import { spawn, spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 
 const root = resolve(import.meta.dirname, '..');
@@ -20,6 +21,7 @@ function step(label, command, args) {
 
 step('Building the extension for Chrome', 'npx', ['wxt', 'build']);
 step('Building the extension for Firefox', 'npx', ['wxt', 'build', '-b', 'firefox']);
+step('Building the helper', process.execPath, ['scripts/build-helper.mjs']);
 
 console.log(`
 Load the extension:
@@ -32,7 +34,8 @@ and add your account (for iCloud: an app-specific password from account.apple.co
 • Starting the helper (Ctrl-C stops it)…
 `);
 
-const helper = spawn(process.execPath, [resolve(root, 'helper/bin.mjs'), 'start', ...process.argv.slice(2)], {
+const nodeFlags = JSON.parse(readFileSync(resolve(root, 'helper/node-flags.json'), 'utf8'));
+const helper = spawn(process.execPath, [...nodeFlags, resolve(root, 'helper/bin.mjs'), 'start', ...process.argv.slice(2)], {
   cwd: root,
   stdio: 'inherit',
 });

@@ -18,6 +18,9 @@ npm install --no-audit --no-fund
 step "type check"
 npx tsc --noEmit -p .
 
+step "helper build (the JavaScript bin.mjs runs; built here so parallel tests never rebuild it)"
+node scripts/build-helper.mjs
+
 step "extension builds (chrome, firefox, safari) and web-ext lint"
 npx wxt build >/dev/null
 npx wxt build -b firefox >/dev/null

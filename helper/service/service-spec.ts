@@ -6,6 +6,7 @@
  */
 import { posix, win32 } from 'node:path';
 import type { HelperPaths } from '../store/paths';
+import HELPER_NODE_FLAGS from '../node-flags.json';
 
 export type ServicePlatform = 'linux' | 'darwin' | 'win32';
 
@@ -46,19 +47,21 @@ export function pathsFor(platform: ServicePlatform): typeof posix {
 
 export function serviceSpec(input: ServiceSpecInput): ServiceSpec {
   const path = pathsFor(input.platform);
+  const bin = path.join(input.packageRoot, 'helper', 'bin.mjs');
   const spec: ServiceSpec = {
     name: SERVICE_NAME,
     description: 'Mail notifier helper: one IMAP IDLE connection per account for the browser extension',
     program: input.nodePath,
     // No demo mailbox at login: until an account is added the extension should say so, not show fake mail.
-    args: [path.join(input.packageRoot, 'helper', 'bin.mjs'), 'start', '--no-demo'],
+    // Node's flags for the helper: its memory settings (docs/ARCHITECTURE.md, "Running the helper").
+    args: [...HELPER_NODE_FLAGS, bin, 'start', '--no-demo'],
     env: input.notifierHome ? { MAIL_NOTIFIER_HOME: input.notifierHome } : {},
     workingDir: input.packageRoot,
     restart: { ...RESTART_POLICY },
     logs: { stdout: path.join(input.paths.logDir, 'helper.log'), stderr: path.join(input.paths.logDir, 'helper.err.log') },
     user: input.user,
   };
-  const paths = [spec.program, spec.workingDir, spec.args[0], ...Object.values(spec.env), spec.logs.stdout, spec.logs.stderr];
+  const paths = [spec.program, spec.workingDir, bin, ...Object.values(spec.env), spec.logs.stdout, spec.logs.stderr];
   for (const value of paths) {
     if (!path.isAbsolute(value)) throw new Error(`The service needs absolute paths, not ${JSON.stringify(value)}.`);
     // A line break would end the unit file's line or split the task's command: refuse, never mangle.

@@ -1,5 +1,5 @@
 /**
- * The real helper as a user runs it: `node helper/bin.mjs start` in a child process, with its own
+ * The real helper as a user runs it: `node <node-flags> helper/bin.mjs start` in a child process, with its own
  * MAIL_NOTIFIER_HOME. Its log (stderr) is kept in test-artifacts/logs, which the suite-wide secret
  * check reads; stdout is what the user reads (the pairing code) and is only searched.
  */
@@ -8,6 +8,7 @@ import { createWriteStream, mkdirSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join, resolve } from 'node:path';
 import { withTimeout } from '../harness/wait';
+import HELPER_NODE_FLAGS from '../../helper/node-flags.json';
 
 const BIN = resolve(import.meta.dirname, '../../helper/bin.mjs');
 const LOGS = resolve(import.meta.dirname, '../../test-artifacts/logs');
@@ -31,11 +32,11 @@ export interface HelperProcess {
   stop(): Promise<void>;
 }
 
-export async function startHelperProcess(opts: { home: string; port: number; name: string; demo?: boolean }): Promise<HelperProcess> {
+export async function startHelperProcess(opts: { home: string; port: number; name: string; demo?: boolean; env?: Record<string, string> }): Promise<HelperProcess> {
   mkdirSync(LOGS, { recursive: true });
   const log = createWriteStream(join(LOGS, `helper-${opts.name}.log`), { flags: 'a' });
-  const args = [BIN, 'start', '--port', String(opts.port), ...(opts.demo ? [] : ['--no-demo'])];
-  const child: ChildProcess = spawn(process.execPath, args, { env: { ...process.env, MAIL_NOTIFIER_HOME: opts.home } });
+  const args = [...HELPER_NODE_FLAGS, BIN, 'start', '--port', String(opts.port), ...(opts.demo ? [] : ['--no-demo'])];
+  const child: ChildProcess = spawn(process.execPath, args, { env: { ...process.env, ...opts.env, MAIL_NOTIFIER_HOME: opts.home } });
   let text = '';
   const waiters = new Set<() => void>();
   const onData = (chunk: Buffer) => {
