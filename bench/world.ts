@@ -20,6 +20,7 @@ import { startProxy, type TcpProxy } from '../test/harness/proxy';
 import { connectOtherDevice, type OtherDevice } from '../test/harness/other-device';
 import { freePort, startHelperProcess } from '../test/e2e/helper-process';
 import { connect, type TestClient } from '../test/server/helpers';
+import type { TlsFront } from './tls-front';
 
 export const USER = 'bench';
 export const PASS = 'bench-pass-7';
@@ -73,19 +74,26 @@ export interface BenchHelper {
   stop(): Promise<void>;
 }
 
-/** The real helper with the bench account; `via: 'proxy'` counts its IMAP traffic, 'direct' skips the extra hop. */
-export async function startBenchHelper(world: MailWorld, { via, name }: { via: 'proxy' | 'direct'; name: string }): Promise<BenchHelper> {
+/**
+ * The real helper with the bench account. `via`: 'proxy' counts its IMAP traffic, 'direct' skips
+ * the extra hop, a TlsFront makes the connection TLS as iCloud's is.
+ */
+export async function startBenchHelper(world: MailWorld, { via, name }: { via: 'proxy' | 'direct' | TlsFront; name: string }): Promise<BenchHelper> {
   const home = await mkdtemp(join(tmpdir(), 'mn-bench-'));
   const paths = helperPaths({ MAIL_NOTIFIER_HOME: home });
-  const imap = via === 'proxy' ? { host: world.proxy.host, port: world.proxy.port } : { host: world.dovecot.host, port: world.dovecot.port };
+  const imap =
+    via === 'proxy' ? { host: world.proxy.host, port: world.proxy.port, tls: false }
+    : via === 'direct' ? { host: world.dovecot.host, port: world.dovecot.port, tls: false }
+    : { host: via.host, port: via.port, tls: true };
   await saveConfig(paths.configDir, addAccount({ version: 1, accounts: [] }, {
-    id: ACCOUNT_ID, label: 'Bench', kind: 'imap', ...imap, tls: false, username: USER,
+    id: ACCOUNT_ID, label: 'Bench', kind: 'imap', ...imap, username: USER,
   }));
   await (await openSecretStore({ configDir: paths.configDir })).set(ACCOUNT_ID, PASS);
   const tokens = new TokenStore({ file: tokensFile(paths) });
   const browserToken = (await tokens.issue('bench browser')).token;
   const clientToken = (await tokens.issue('bench clients')).token;
-  const child = await startHelperProcess({ home, port: await freePort(), name: `bench-${name}` });
+  const env = typeof via === 'object' ? { NODE_EXTRA_CA_CERTS: via.caFile } : undefined;
+  const child = await startHelperProcess({ home, port: await freePort(), name: `bench-${name}`, env });
   const status = await readRuntimeStatus(paths.stateDir);
   if (!status) throw new Error('the helper wrote no status file');
   return {
