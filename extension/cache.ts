@@ -36,16 +36,18 @@ export class PreviewCache {
   async read(): Promise<AccountView[]> {
     const db = await this.#open();
     const tx = db.transaction(['accounts', 'previews']);
-    const accounts = (await tx.objectStore('accounts').getAll()).sort((a, b) => a.order - b.order);
-    const views = await Promise.all(
-      accounts.map(async ({ status }) => {
-        const rows = await tx.objectStore('previews').getAll(accountRange(status.id));
-        const previews = rows.map(({ accountId: _, ...preview }) => preview).sort((a, b) => b.date - a.date || b.uid - a.uid);
-        return { status, previews };
-      }),
-    );
-    await tx.done;
-    return views;
+    // Both stores at once (at most MAX_CACHED_PER_ACCOUNT previews an account): one round trip to
+    // IndexedDB instead of the accounts first and then each account's previews.
+    const [accounts, rows] = await Promise.all([tx.objectStore('accounts').getAll(), tx.objectStore('previews').getAll(), tx.done]);
+    const byAccount = new Map<string, Preview[]>();
+    for (const { accountId, ...preview } of rows) {
+      const previews = byAccount.get(accountId) ?? [];
+      previews.push(preview);
+      byAccount.set(accountId, previews);
+    }
+    return accounts
+      .sort((a, b) => a.order - b.order)
+      .map(({ status }) => ({ status, previews: (byAccount.get(status.id) ?? []).sort((a, b) => b.date - a.date || b.uid - a.uid) }));
   }
 
   async writeAccount(view: AccountView, order: number): Promise<void> {
