@@ -2,6 +2,9 @@
  * The popup's state and actions, apart from rendering: first paint from the cache, then the
  * background's snapshots; opening a message fetches its text through the background. Components
  * get `view` and call the intents; every failure becomes a plain sentence in `notice`.
+ *
+ * The page renders once `firstView` resolves, so that its first frame already shows the cached
+ * list rather than an empty shell followed by the list a frame later.
  */
 import { messageKeyString, type AccountKind, type AccountState, type Body, type MessageKey, type Preview } from '../protocol';
 import type { BackgroundLink, UiSnapshot } from './bridge';
@@ -115,6 +118,8 @@ export class PopupModel implements PopupIntents {
   #notice: string | undefined;
   #view: PopupView = { status: { kind: 'loading' }, accounts: [] };
   readonly #listeners = new Set<(view: PopupView) => void>();
+  #haveFirstView!: () => void;
+  readonly #firstView = new Promise<void>((resolve) => (this.#haveFirstView = resolve));
 
   constructor(private readonly deps: PopupModelDeps) {}
 
@@ -132,14 +137,27 @@ export class PopupModel implements PopupIntents {
       (cached) => {
         this.#cached = cached;
         this.#update();
+        this.#haveFirstView();
       },
-      () => undefined, // No cache (first run, private window): the live snapshot paints instead.
+      () => this.#haveFirstView(), // No cache (first run, private window): the live snapshot paints instead.
     );
     this.deps.link.subscribe((snapshot) => {
       this.#snapshot = snapshot;
       this.#update();
+      this.#haveFirstView();
     });
     this.retry();
+  }
+
+  /**
+   * Resolves once there is something to paint — the cache read is done (or failed), or the
+   * background's first snapshot came — or after `maxWaitMs`, whichever is first: a slow or stuck
+   * IndexedDB still lets the page show its shell, and the list when it comes.
+   */
+  firstView(maxWaitMs: number): Promise<void> {
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const waited = new Promise<void>((resolve) => (timer = setTimeout(resolve, maxWaitMs)));
+    return Promise.race([this.#firstView, waited]).finally(() => clearTimeout(timer));
   }
 
   #update(): void {

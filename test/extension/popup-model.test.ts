@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { UiCommand, UiSnapshot } from '../../extension/bridge';
 import { UserError } from '../../extension/errors';
 import { PopupModel } from '../../extension/popup-model';
@@ -22,13 +22,13 @@ function fakeLink() {
 const connected = (accounts: AccountView[]): ExtensionState => ({ connection: { phase: 'connected' }, accounts });
 const snapshot = (state: ExtensionState, settings = defaultSettings): UiSnapshot => ({ state, settings, notificationsSupported: true });
 
-function setup(cached: AccountView[] = []) {
+function setup(cached: AccountView[] | (() => Promise<AccountView[]>) = []) {
   const f = fakeLink();
   const tabs: string[] = [];
   let settingsOpened = 0;
   const model = new PopupModel({
     link: f.link,
-    readCache: async () => cached,
+    readCache: typeof cached === 'function' ? cached : async () => cached,
     openTab: (url) => tabs.push(url),
     openSettings: () => settingsOpened++,
   });
@@ -130,5 +130,50 @@ describe('popup model', () => {
     t.model.openSettings();
     expect(t.tabs).toEqual(['https://www.icloud.com/mail/']);
     expect(t.settingsOpened()).toBe(1);
+  });
+});
+
+describe('popup model: when the page may render', () => {
+  afterEach(() => vi.useRealTimers());
+
+  /** Whether `promise` has settled by the time pending promise chains have run. */
+  async function settled(promise: Promise<unknown>) {
+    let done = false;
+    void promise.then(() => (done = true));
+    await flush();
+    return done;
+  }
+
+  it('waits for the cache read, so that the first render already shows the cached list', async () => {
+    let answer!: (cached: AccountView[]) => void;
+    const t = setup(() => new Promise((resolve) => (answer = resolve)));
+    const ready = t.model.firstView(60_000);
+    expect(await settled(ready)).toBe(false);
+    answer([{ status: account({ unreadCount: 1 }), previews: [preview(4)] }]);
+    expect(await settled(ready)).toBe(true);
+    expect(t.model.view.accounts[0].previews.map((p) => p.uid)).toEqual([4]);
+  });
+
+  it('does not wait when the cache cannot be read, or when the live snapshot comes first', async () => {
+    const failing = setup(() => Promise.reject(new Error('IndexedDB is not available')));
+    expect(await settled(failing.model.firstView(60_000))).toBe(true);
+    expect(failing.model.view.status.kind).toBe('loading');
+
+    const t = setup(() => new Promise(() => undefined));
+    const ready = t.model.firstView(60_000);
+    t.push(snapshot(connected([{ status: account({ unreadCount: 1 }), previews: [preview(2)] }])));
+    expect(await settled(ready)).toBe(true);
+    expect(t.model.view.status.kind).toBe('ok');
+  });
+
+  it('gives up waiting after the bound, so a stuck IndexedDB still shows the shell', async () => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+    const t = setup(() => new Promise(() => undefined));
+    const ready = t.model.firstView(100);
+    vi.advanceTimersByTime(99);
+    expect(await settled(ready)).toBe(false);
+    vi.advanceTimersByTime(1);
+    expect(await settled(ready)).toBe(true);
+    expect(t.model.view.status.kind).toBe('loading');
   });
 });
