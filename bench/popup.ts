@@ -11,7 +11,7 @@
  *
  * "floor" opens, the same number of times and the same way, a static page with one row and no
  * script at all: how soon this environment paints a row on an extension page, whatever the page
- * does. It has to be an extension page: a data: URL or about:blank skips what every page of the
+ * does. The three modes take turns, open by open. It has to be an extension page: a data: URL or about:blank skips what every page of the
  * extension goes through (the chrome-extension: scheme, loading from the unpacked directory, the
  * extension's renderer process, its CSP). So that no bench file ships in the extension, the bench
  * loads a copy of the built extension with this one page added (launchPairedBrowser's extraPages);
@@ -134,11 +134,13 @@ export const popupBench: Bench = {
     try {
       await browser.badgeBecomes(String(UNREAD));
       await cacheFilled(browser, PREVIEWS);
+      const modes = ['cache only', 'normal', 'floor'] as const;
+      // One open of each mode in turn, so that a change in the machine's load weighs on all alike.
+      const runs = new Map<Mode, (FirstItem | null)[]>(modes.map((mode) => [mode, []]));
+      for (let i = 0; i < WARMUP + opens; i++) for (const mode of modes) runs.get(mode)!.push(await openPopup(browser, mode));
       const rows: Row[] = [];
-      for (const mode of ['cache only', 'normal', 'floor'] as const) {
-        const runs: (FirstItem | null)[] = [];
-        for (let i = 0; i < WARMUP + opens; i++) runs.push(await openPopup(browser, mode));
-        const measured = runs.slice(WARMUP).filter((r): r is FirstItem => r !== null);
+      for (const mode of modes) {
+        const measured = runs.get(mode)!.slice(WARMUP).filter((r): r is FirstItem => r !== null);
         const stuck = opens - measured.length;
         const expected = mode === 'floor' ? 1 : PREVIEWS;
         log(`${mode}: painted at ${measured.map((r) => r.painted.toFixed(1)).join(' ')} ms; ${stuck} stuck; rows at first paint ${[...new Set(measured.map((r) => r.rows))].join('/')}`);
