@@ -24,6 +24,7 @@ import { pollUntil } from '../harness/wait';
 import { SessionRecorder } from '../mail/session-fixture';
 import { prng } from './prng';
 import { VirtualClock } from './virtual-clock';
+import type { World } from './world';
 
 export const ACCOUNT_ID = 'chaos';
 /** 2026-03-01T00:00:00Z: any fixed start keeps runs identical. */
@@ -116,6 +117,11 @@ export class DrivenSession {
     this.recorder = new SessionRecorder(this.session);
     this.session.on('status', (status: SessionStatus) => this.timeline.push({ at: this.clock.elapsed, state: status.state, reason: status.reason }));
     this.connections = new ConnectionWatch(opts.link, this.clock);
+  }
+
+  /** The session of a chaos world's account, through the world's fault-injecting proxy. */
+  static inWorld(world: World, opts: Pick<DrivenSessionOptions, 'seed' | 'testFile' | 'stateDir'>): Promise<DrivenSession> {
+    return DrivenSession.start({ host: world.proxy.host, port: world.proxy.port, user: world.user, pass: world.pass, link: world.proxy, ...opts });
   }
 
   static async start(opts: DrivenSessionOptions): Promise<DrivenSession> {

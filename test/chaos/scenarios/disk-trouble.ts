@@ -68,9 +68,7 @@ export async function diskTrouble(p: DiskTroubleParams, testFile: string): Promi
   process.on('unhandledRejection', onUnhandled);
   const world = await startWorld();
   const disk = await mountTinyDisk();
-  const s = await DrivenSession.start({
-    host: world.proxy.host, port: world.proxy.port, user: world.user, pass: world.pass, link: world.proxy, seed: p.seed, testFile, stateDir: disk.dir,
-  });
+  const s = await DrivenSession.inWorld(world, { seed: p.seed, testFile, stateDir: disk.dir });
   const checks: Check[] = [];
   const appended: number[] = [];
   const recoveries: string[] = [];

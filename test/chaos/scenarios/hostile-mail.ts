@@ -37,9 +37,7 @@ export async function hostileMail(p: HostileMailParams, testFile: string): Promi
   const onUnhandled = (reason: unknown) => unhandled.push(reason instanceof Error ? reason.message : String(reason));
   process.on('unhandledRejection', onUnhandled);
   const world = await startWorld();
-  const s = await DrivenSession.start({
-    host: world.proxy.host, port: world.proxy.port, user: world.user, pass: world.pass, link: world.proxy, seed: p.seed, testFile,
-  });
+  const s = await DrivenSession.inWorld(world, { seed: p.seed, testFile });
   const corpus = hostileCorpus();
   const appended: number[] = [];
   const latencies: number[] = [];

@@ -60,9 +60,7 @@ export async function linkFlap(p: LinkFlapParams, testFile: string): Promise<Sce
   const realStart = Date.now();
   const world = await startWorld();
   const random = prng(p.seed);
-  const s = await DrivenSession.start({
-    host: world.proxy.host, port: world.proxy.port, user: world.user, pass: world.pass, link: world.proxy, seed: p.seed, testFile,
-  });
+  const s = await DrivenSession.inWorld(world, { seed: p.seed, testFile });
   const counts = { cutsLive: 0, cutsIdle: 0, armed: 0, midFetch: 0, late: 0 };
   const recoveries: number[] = [];
   const pushLatencies: number[] = [];

@@ -26,9 +26,7 @@ const REVOKED = 'revoked-by-password-change';
 export async function passwordRevoked(p: PasswordRevokedParams, testFile: string): Promise<ScenarioResult> {
   const realStart = Date.now();
   const world = await startWorld();
-  const s = await DrivenSession.start({
-    host: world.proxy.host, port: world.proxy.port, user: world.user, pass: world.pass, link: world.proxy, seed: p.seed, testFile,
-  });
+  const s = await DrivenSession.inWorld(world, { seed: p.seed, testFile });
   const checks: Check[] = [];
   const toAuthFailed: string[] = [];
   let reasons = '';

@@ -36,9 +36,7 @@ export async function sleepWake(p: SleepWakeParams, testFile: string): Promise<S
   const realStart = Date.now();
   const world = await startWorld();
   const random = prng(p.seed);
-  const s = await DrivenSession.start({
-    host: world.proxy.host, port: world.proxy.port, user: world.user, pass: world.pass, link: world.proxy, seed: p.seed, testFile,
-  });
+  const s = await DrivenSession.inWorld(world, { seed: p.seed, testFile });
   const { tickMs, commandTimeoutMs, heartbeatMs, clockJumpMs } = s.tuning;
   const bound = tickMs + commandTimeoutMs;
   const appended: number[] = [];

@@ -31,9 +31,7 @@ export async function stall(p: StallParams, testFile: string): Promise<ScenarioR
   const realStart = Date.now();
   const world = await startWorld();
   const random = prng(p.seed);
-  const s = await DrivenSession.start({
-    host: world.proxy.host, port: world.proxy.port, user: world.user, pass: world.pass, link: world.proxy, seed: p.seed, testFile,
-  });
+  const s = await DrivenSession.inWorld(world, { seed: p.seed, testFile });
   const { heartbeatMs, tickMs, commandTimeoutMs } = s.tuning;
   const bounds: Record<Kind, number> = { idle: heartbeatMs + tickMs + commandTimeoutMs, fetch: commandTimeoutMs };
   const detections: Record<Kind, number[]> = { idle: [], fetch: [] };
