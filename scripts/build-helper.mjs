@@ -18,10 +18,12 @@ const ENTRY = join(HELPER_DIST, 'cli.js');
 const INPUTS = join(HELPER_DIST, 'inputs.json');
 
 /**
- * Left as separate packages: the keychain binding is native code, and iconv-lite loads each
- * charset's table only when a message uses it (bundled, every table would sit in memory).
+ * Left as separate packages: the keychain binding is native code; iconv-lite loads each charset's
+ * table only when a message uses it (bundled, every table would sit in memory); hoodiecrow-imap,
+ * the demo's server, reads its certificate files relative to its own folder (and is loaded only
+ * for the demo, so it costs a helper with real accounts nothing).
  */
-export const HELPER_EXTERNAL = ['@napi-rs/keyring', 'iconv-lite'];
+export const HELPER_EXTERNAL = ['@napi-rs/keyring', 'iconv-lite', 'hoodiecrow-imap'];
 
 /**
  * imapflow features the helper never uses, left out of the bundle: SOCKS proxies (socks, with
@@ -50,7 +52,7 @@ export async function buildHelper() {
     entryPoints: ['helper/cli.ts'],
     outdir: HELPER_DIST,
     bundle: true,
-    // The demo mailbox's server is a chunk of its own, loaded only when the demo runs.
+    // The demo mailbox is a chunk of its own, loaded only when the demo runs.
     splitting: true,
     platform: 'node',
     format: 'esm',
