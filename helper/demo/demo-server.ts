@@ -4,7 +4,8 @@
  * code as a real account. It gets a new message every `intervalMs`.
  */
 import { randomBytes } from 'node:crypto';
-import hoodiecrow from 'hoodiecrow-imap';
+import hoodiecrow, { type HoodiecrowServer } from 'hoodiecrow-imap';
+import builtInFetchHandlers from 'hoodiecrow-imap/lib/commands/handlers/fetch.js';
 import { TRICKLE, WELCOME, toRaw } from './demo-messages';
 
 export interface DemoServer {
@@ -32,6 +33,7 @@ export async function startDemoServer({ intervalMs = 120_000 } = {}): Promise<De
       '': { separator: '/', folders: { Archive: { 'special-use': '\\Archive' }, Trash: { 'special-use': '\\Trash' } } },
     },
   });
+  keepPartialFetchPerMessage(server);
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const address = server.server.address();
   const port = typeof address === 'object' && address ? address.port : 0;
@@ -54,4 +56,24 @@ export async function startDemoServer({ intervalMs = 120_000 } = {}): Promise<De
         server.close(() => resolve());
       }),
   };
+}
+
+/**
+ * hoodiecrow trims a FETCH item's `<start.length>` to `<start>` in the parsed request itself when
+ * a message is shorter than `length` (that is how its reply says `<0>`), so every later message of
+ * the same FETCH got an empty slice: the demo's second message had no preview. Each message now
+ * starts from the item as the client sent it.
+ */
+function keepPartialFetchPerMessage(server: HoodiecrowServer): void {
+  const asSent = new WeakMap<object, number[]>();
+  for (const key of ['BODY', 'BODY.PEEK']) {
+    server.fetchHandlers[key] = (connection, message, query) => {
+      if (query.partial) {
+        const partial = asSent.get(query) ?? [...query.partial];
+        asSent.set(query, partial);
+        query.partial = [...partial];
+      }
+      return builtInFetchHandlers[key](connection, message, query);
+    };
+  }
 }

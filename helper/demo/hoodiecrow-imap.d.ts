@@ -9,8 +9,16 @@ declare module 'hoodiecrow-imap' {
     users?: Record<string, { password: string }>;
   }
 
+  /** A FETCH item as parsed from the request (`partial` is `<start.length>`). */
+  export interface FetchQuery {
+    partial?: number[];
+  }
+  export type FetchHandler = (connection: unknown, message: unknown, query: FetchQuery) => unknown;
+
   interface HoodiecrowServer {
     server: Server;
+    /** Per-server FETCH item handlers, tried before the built-in ones. */
+    fetchHandlers: Record<string, FetchHandler>;
     listen(port: number, host: string, callback: () => void): void;
     close(callback?: () => void): void;
     getMailbox(path: string): unknown;
@@ -18,4 +26,11 @@ declare module 'hoodiecrow-imap' {
   }
 
   export default function hoodiecrow(options: HoodiecrowOptions): HoodiecrowServer;
+}
+
+declare module 'hoodiecrow-imap/lib/commands/handlers/fetch.js' {
+  import type { FetchHandler } from 'hoodiecrow-imap';
+
+  const builtInFetchHandlers: Record<string, FetchHandler>;
+  export default builtInFetchHandlers;
 }
