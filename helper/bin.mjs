@@ -1,4 +1,4 @@
-#!/usr/bin/env -S node --jitless --no-expose-wasm
+#!/usr/bin/env -S node --jitless --no-expose-wasm --minor-gc-task-trigger=10
 // Installed as the `mail-notifier-helper` command. Runs the helper as plain JavaScript
 // (dist/helper, built by scripts/build-helper.mjs); in a source checkout it rebuilds that first
 // when a source changed since. The flags on the first line are helper/node-flags.json's.
