@@ -19,11 +19,12 @@ const INPUTS = join(HELPER_DIST, 'inputs.json');
 
 /**
  * Left as separate packages: the keychain binding is native code; iconv-lite loads each charset's
- * table only when a message uses it (bundled, every table would sit in memory); hoodiecrow-imap,
+ * table only when a message uses it (bundled, every table would sit in memory); encoding-japanese
+ * is required on first use (below); hoodiecrow-imap,
  * the demo's server, reads its certificate files relative to its own folder (and is loaded only
  * for the demo, so it costs a helper with real accounts nothing).
  */
-export const HELPER_EXTERNAL = ['@napi-rs/keyring', 'iconv-lite', 'hoodiecrow-imap'];
+export const HELPER_EXTERNAL = ['@napi-rs/keyring', 'iconv-lite', 'encoding-japanese', 'hoodiecrow-imap'];
 
 /**
  * imapflow features the helper never uses, left out of the bundle: SOCKS proxies (socks, with
@@ -42,6 +43,24 @@ const leaveOutUnused = {
   setup(build) {
     build.onResolve({ filter: LEFT_OUT }, (args) => ({ path: args.path, namespace: 'left-out' }));
     build.onLoad({ filter: /.*/, namespace: 'left-out' }, () => ({ contents: STAND_IN, loader: 'js' }));
+  },
+};
+
+/**
+ * libmime and imapflow import encoding-japanese for the charsets iconv-lite lacks (ISO-2022-JP,
+ * EUC-JP, JIS); the package builds its conversion tables when imported, and bundled it would hold
+ * ~90 KiB of source in memory too, in every helper, for mail almost no mailbox gets. Both only ever
+ * call its `convert`, so they get a stand-in whose `convert` requires the package (left outside
+ * the bundle, HELPER_EXTERNAL) on the first call.
+ */
+const LOADED_ON_FIRST_USE = `export default { convert: (...args) => require('encoding-japanese').convert(...args) };`;
+const loadJapaneseOnFirstUse = {
+  name: 'load-japanese-on-first-use',
+  setup(build) {
+    build.onResolve({ filter: /^encoding-japanese$/ }, (args) =>
+      /[\\/](libmime|imapflow)[\\/]/.test(args.importer) ? { path: args.path, namespace: 'first-use' } : undefined,
+    );
+    build.onLoad({ filter: /.*/, namespace: 'first-use' }, () => ({ contents: LOADED_ON_FIRST_USE, loader: 'js', resolveDir: root }));
   },
 };
 
@@ -64,7 +83,7 @@ export async function buildHelper() {
     legalComments: 'none',
     // Bundled CommonJS packages call require(); an ES module has none of its own.
     banner: { js: "import { createRequire as __helperRequire } from 'node:module'; const require = __helperRequire(import.meta.url);" },
-    plugins: [leaveOutUnused],
+    plugins: [leaveOutUnused, loadJapaneseOnFirstUse],
     metafile: true,
     write: false,
     logLevel: 'warning',
@@ -82,7 +101,7 @@ export async function buildHelper() {
     written.add(path);
   };
   for (const file of result.outputFiles) replace(file.path, file.contents);
-  const sources = Object.keys(result.metafile.inputs).filter((path) => !/^(node_modules\/|left-out:)/.test(path));
+  const sources = Object.keys(result.metafile.inputs).filter((path) => !/^(node_modules\/|left-out:|first-use:)/.test(path));
   const inputs = [...sources, relative(root, fileURLToPath(import.meta.url)), 'package.json'];
   replace(INPUTS, `${JSON.stringify(inputs, null, 1)}\n`);
   for (const name of readdirSync(HELPER_DIST)) {
