@@ -10,7 +10,7 @@
  *   doctor                check everything and say what to fix
  */
 import { parseArgs } from 'node:util';
-import pretty from 'pino-pretty';
+import type { DestinationStream } from 'pino';
 import { createLogger } from './log';
 import { helperPaths, type HelperPaths } from './store/paths';
 import { loadConfig, saveConfig, removeAccount } from './store/config';
@@ -92,9 +92,19 @@ function parsePort(value: string | undefined): number | undefined {
   return port;
 }
 
+/**
+ * On a terminal, lines for reading. Anywhere else (the service's log file, tests) pino's own JSON
+ * lines: pino-pretty and what it loads would otherwise sit in the memory of a helper that runs for
+ * days (docs/BENCHMARKS.md); `npx pino-pretty < FILE` reads them.
+ */
+async function readableLog(): Promise<DestinationStream> {
+  const { default: pretty } = await import('pino-pretty');
+  return pretty({ destination: 2, colorize: true, translateTime: 'HH:MM:ss', ignore: 'pid,hostname' });
+}
+
 async function start(paths: HelperPaths, portArg: string | undefined, demo: boolean): Promise<void> {
   // The log goes to stderr; stdout carries only what the user must read (the pairing code).
-  const logger = createLogger({ destination: pretty({ destination: 2, colorize: process.stderr.isTTY, translateTime: 'HH:MM:ss', ignore: 'pid,hostname' }) });
+  const logger = createLogger(process.stderr.isTTY ? { destination: await readableLog() } : {});
   // Listened for from the start: a stop asked for while starting is a clean stop once started.
   const stopAsked = new Promise<void>((resolve) => {
     process.once('SIGINT', resolve);

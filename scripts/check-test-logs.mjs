@@ -17,7 +17,8 @@ for (const file of files) {
   const text = readFileSync(file, 'utf8');
   bytes += text.length;
   for (const secret of secrets) {
-    if (text.includes(secret)) {
+    // As written, or as a JSON string holds it (the helper's log is JSON lines).
+    if (text.includes(secret) || text.includes(JSON.stringify(secret).slice(1, -1))) {
       leaks++;
       console.error(`secret leak: ${file} contains a test secret (${secret.slice(0, 3)}…)`);
     }

@@ -1,7 +1,8 @@
 /**
  * The real helper as a user runs it: `node <node-flags> helper/bin.mjs start` in a child process, with its own
- * MAIL_NOTIFIER_HOME. Its log (stderr) is kept in test-artifacts/logs, which the suite-wide secret
- * check reads; stdout is what the user reads (the pairing code) and is only searched.
+ * MAIL_NOTIFIER_HOME. Its log (stderr: JSON lines, as stderr is not a terminal) is kept in
+ * test-artifacts/logs, which the suite-wide secret check reads; stdout is what the user reads (the
+ * pairing code) and is only searched.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createWriteStream, mkdirSync } from 'node:fs';
@@ -21,12 +22,28 @@ export async function freePort(): Promise<number> {
   return port;
 }
 
+/** One line of the helper's JSON log: pino's fields (`msg`, `level`, `time`) and the logged object's. */
+export type LogEntry = Record<string, unknown> & { msg?: string };
+
+function logEntries(text: string): LogEntry[] {
+  return text.split('\n').flatMap((line) => {
+    if (!line.startsWith('{')) return [];
+    try {
+      return [JSON.parse(line) as LogEntry];
+    } catch {
+      return []; // a line still being written
+    }
+  });
+}
+
 export interface HelperProcess {
   port: number;
   /** Everything the helper printed so far. */
   output(): string;
   /** Resolves when the output (from character `from` on) matches, with the match. */
   waitForOutput(pattern: RegExp, ms?: number, from?: number): Promise<RegExpMatchArray>;
+  /** Resolves with the first log entry (from character `from` of the output on) that `match` accepts. */
+  waitForLog(match: (entry: LogEntry) => boolean, what: string, ms?: number, from?: number): Promise<LogEntry>;
   /** Sends `signal` (SIGKILL for a crash) and resolves with the exit code once it is gone (null: ended by the signal). */
   kill(signal: NodeJS.Signals): Promise<number | null>;
   stop(): Promise<void>;
@@ -55,26 +72,31 @@ export async function startHelperProcess(opts: { home: string; port: number; nam
     return withTimeout(exited, 10_000, 'the helper to exit');
   };
 
-  const waitForOutput = (pattern: RegExp, ms = 20_000, from = 0) =>
+  /** Resolves with what `find` finds, checked now and after each chunk of output. */
+  const waitUntil = <T>(find: () => T | null | undefined, ms: number, what: string) =>
     withTimeout(
-      new Promise<RegExpMatchArray>((resolvePromise) => {
+      new Promise<T>((resolvePromise) => {
         const check = () => {
-          const match = text.slice(from).match(pattern);
-          if (!match) return;
+          const found = find();
+          if (found === null || found === undefined) return;
           waiters.delete(check);
-          resolvePromise(match);
+          resolvePromise(found);
         };
         waiters.add(check);
         check();
       }),
       ms,
-      `helper output ${pattern}`,
+      what,
     );
+  const waitForOutput = (pattern: RegExp, ms = 20_000, from = 0) => waitUntil(() => text.slice(from).match(pattern), ms, `helper output ${pattern}`);
+  const waitForLog = (match: (entry: LogEntry) => boolean, what: string, ms = 20_000, from = 0) =>
+    waitUntil(() => logEntries(text.slice(from)).find(match), ms, `the helper to log ${what}`);
   await waitForOutput(/listening on 127\.0\.0\.1:\d+/);
   return {
     port: opts.port,
     output: () => text,
     waitForOutput,
+    waitForLog,
     kill,
     async stop() {
       await kill('SIGTERM');

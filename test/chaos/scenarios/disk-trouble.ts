@@ -41,7 +41,9 @@ async function realHelperOnFullDisk(world: World, disk: TinyDisk): Promise<Check
   const connectionsBefore = world.proxy.connectionsTotal;
   const helper = await startHelperProcess({ home: home.home, port: home.port, name: 'chaos-disk-trouble' });
   try {
-    const shown = await helper.waitForOutput(/state: "paused"\s+reason: "[^"]*disk is full/).then(() => true, () => false);
+    const shown = await helper
+      .waitForLog((entry) => entry.state === 'paused' && /disk is full/.test(String(entry.reason)), 'the account paused on a full disk')
+      .then(() => true, () => false);
     // The last step of its start: the pairing code (no browser is paired yet) cannot be written.
     await helper.waitForOutput(/pairing-code\.json/).catch(() => undefined);
     // Only a helper that got through its start stops cleanly, with 0.
