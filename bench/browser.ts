@@ -88,15 +88,15 @@ async function measureOffset(worker: Worker): Promise<ClockOffset> {
 
 /**
  * Chromium with the extension, paired with `helper` as pairing would leave it (token and address in
- * storage.local). With `extraPages` (file name → HTML), it loads a copy of the built extension with
- * those pages added, so that bench pages never ship in the extension itself.
+ * storage.local). With `extraPages` (file name → contents), it loads a copy of the built extension with
+ * those files added, so that bench pages never ship in the extension itself.
  */
 export async function launchPairedBrowser(helper: BenchHelper, extraPages: Record<string, string> = {}): Promise<BenchBrowser> {
   let copy: string | undefined;
   if (Object.keys(extraPages).length > 0) {
     copy = await mkdtemp(join(tmpdir(), 'mn-extension-'));
     await cp(EXTENSION_DIR, copy, { recursive: true });
-    for (const [name, html] of Object.entries(extraPages)) await writeFile(join(copy, name), html);
+    for (const [name, contents] of Object.entries(extraPages)) await writeFile(join(copy, name), contents);
   }
   const browser = await launchWithExtension(copy).catch(async (err: unknown) => {
     if (copy) await rm(copy, { recursive: true, force: true });
