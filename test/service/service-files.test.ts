@@ -49,7 +49,7 @@ describe('systemd user unit', () => {
     const unit = files.get('/home/me/.config/systemd/user/mail-notifier-helper.service')!.toString('utf8');
     const service = section(unit, 'Service');
     const exec = service.find((line) => line.startsWith('ExecStart='))!.slice('ExecStart='.length);
-    expect(systemdWords(exec)).toEqual(['/usr/local/bin/node', '--jitless', '--no-expose-wasm', '/home/me/My $HOME 100% "mail"/helper/bin.mjs', 'start', '--no-demo']);
+    expect(systemdWords(exec)).toEqual(['/usr/local/bin/node', '--jitless', '--no-expose-wasm', '--minor-gc-task-trigger=10', '/home/me/My $HOME 100% "mail"/helper/bin.mjs', 'start', '--no-demo']);
     expect(service).toContain('Environment="MAIL_NOTIFIER_HOME=/home/me/mail home %%h"');
     expect(service).toContain('WorkingDirectory=/home/me/My $HOME 100%% "mail"');
     expect(service).toContain('Restart=on-failure');
@@ -70,6 +70,7 @@ describe('systemd user unit', () => {
       '/usr/local/bin/node',
       '--jitless',
       '--no-expose-wasm',
+      '--minor-gc-task-trigger=10',
       '/home/me/mail notifier/helper/bin.mjs',
       'start',
       '--no-demo',
@@ -87,7 +88,7 @@ describe('launchd agent', () => {
     const file = files.get('/Users/me/Library/LaunchAgents/local.mail-notifier-helper.plist')!.toString('utf8');
     expect(plistValue(parseXml(file))).toEqual({
       Label: 'local.mail-notifier-helper',
-      ProgramArguments: ['/usr/local/bin/node', '--jitless', '--no-expose-wasm', '/Users/me/Mail & <Notes>/helper/bin.mjs', 'start', '--no-demo'],
+      ProgramArguments: ['/usr/local/bin/node', '--jitless', '--no-expose-wasm', '--minor-gc-task-trigger=10', '/Users/me/Mail & <Notes>/helper/bin.mjs', 'start', '--no-demo'],
       EnvironmentVariables: { MAIL_NOTIFIER_HOME: '/Users/me/mail home' },
       WorkingDirectory: '/Users/me/Mail & <Notes>',
       RunAtLoad: true,
@@ -117,7 +118,7 @@ describe('Windows task', () => {
     expect(child(task, 'Actions', 'Exec', 'Command').text).toBe('cmd.exe');
     expect(child(task, 'Actions', 'Exec', 'Arguments').text).toBe(
       '/d /s /c "set "MAIL_NOTIFIER_HOME=C:\\Users\\me\\Mail Home" && ' +
-        '"C:\\Program Files\\nodejs\\node.exe" "--jitless" "--no-expose-wasm" "C:\\Users\\me\\mail notifier\\helper\\bin.mjs" "start" "--no-demo" ' +
+        '"C:\\Program Files\\nodejs\\node.exe" "--jitless" "--no-expose-wasm" "--minor-gc-task-trigger=10" "C:\\Users\\me\\mail notifier\\helper\\bin.mjs" "start" "--no-demo" ' +
         '>> "C:\\Users\\me\\AppData\\Local\\mail-notifier\\Log\\helper.log" 2>> "C:\\Users\\me\\AppData\\Local\\mail-notifier\\Log\\helper.err.log""',
     );
     expect(child(task, 'Actions', 'Exec', 'WorkingDirectory').text).toBe('C:\\Users\\me\\mail notifier');
