@@ -20,9 +20,9 @@ const INPUTS = join(HELPER_DIST, 'inputs.json');
 /**
  * Left as separate packages: the keychain binding is native code; iconv-lite loads each charset's
  * table only when a message uses it (bundled, every table would sit in memory); encoding-japanese
- * is required on first use (below); hoodiecrow-imap,
- * the demo's server, reads its certificate files relative to its own folder (and is loaded only
- * for the demo, so it costs a helper with real accounts nothing).
+ * is required on first use (below); hoodiecrow-imap, the demo's server, reads its certificate
+ * files relative to its own folder (and is loaded only for the demo, so it costs a helper with
+ * real accounts nothing).
  */
 export const HELPER_EXTERNAL = ['@napi-rs/keyring', 'iconv-lite', 'encoding-japanese', 'hoodiecrow-imap'];
 
@@ -47,11 +47,11 @@ const leaveOutUnused = {
 };
 
 /**
- * libmime and imapflow import encoding-japanese for the charsets iconv-lite lacks (ISO-2022-JP,
- * EUC-JP, JIS); the package builds its conversion tables when imported, and bundled it would hold
- * ~90 KiB of source in memory too, in every helper, for mail almost no mailbox gets. Both only ever
- * call its `convert`, so they get a stand-in whose `convert` requires the package (left outside
- * the bundle, HELPER_EXTERNAL) on the first call.
+ * libmime and imapflow import encoding-japanese for Japanese charsets (libmime for ISO-2022-JP and
+ * JIS, which iconv-lite lacks); the package builds its conversion tables when imported, and bundled
+ * it would hold ~90 KiB of source in memory too, in every helper, for mail almost no mailbox gets.
+ * Both only ever call its `convert`, so they get a stand-in whose `convert` requires the package
+ * (left outside the bundle, HELPER_EXTERNAL) on the first call.
  */
 const LOADED_ON_FIRST_USE = `export default { convert: (...args) => require('encoding-japanese').convert(...args) };`;
 const loadJapaneseOnFirstUse = {
