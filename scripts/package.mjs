@@ -30,7 +30,7 @@ step('Zipping the extension for Firefox, and its sources', 'npx', ['wxt', 'zip',
 step('Zipping the extension for Safari', 'npx', ['wxt', 'zip', '-b', 'safari']);
 
 // The helper gets a package of its own: its JavaScript build, the command that runs it, and the
-// two packages the build leaves outside (see scripts/build-helper.mjs). No sources, no build tools.
+// packages the build leaves outside (HELPER_EXTERNAL). No sources, no build tools.
 step('Building the helper', process.execPath, ['scripts/build-helper.mjs']);
 const stage = await mkdtemp(join(tmpdir(), `${HELPER_NAME}-`));
 try {
