@@ -27,7 +27,8 @@ import { pollUntil, withTimeout } from './wait';
 export interface StartDovecotOptions {
   profile: DovecotProfile;
   users: DovecotUser[];
-  /** Dovecot's mail_max_userip_connections (its default is 10); beyond it LOGIN gets `NO [LIMIT]`. */
+  /** Dovecot's mail_max_userip_connections (its default is 10); beyond it LOGIN gets `NO [LIMIT]`
+   *  (`NO [UNAVAILABLE]` from Debian's 2.3.19.1+dfsg1-2.1+deb12u6). */
   maxUserIpConnections?: number;
 }
 
