@@ -3,7 +3,7 @@ import { messageKeyString, type Preview } from '../protocol';
 import { relativeDate, senderName, untilText } from '../extension/format';
 import type { PopupAccount } from '../extension/popup-model';
 
-export const rowId = (accountId: string, preview: Preview) => `${accountId}\u0000${messageKeyString(preview)}`;
+export const rowId = (accountId: string, preview: Preview) => `${accountId}\u0000${messageKeyString(preview.key)}`;
 
 interface Props {
   accounts: PopupAccount[];

@@ -1,6 +1,6 @@
 /** The toolbar popup: state panel, list or reader, keyboard driven. Props in, intents out. */
 import { useEffect, useRef, useState } from 'preact/hooks';
-import type { AccountState } from '../protocol';
+import { keyOf, type AccountState } from '../protocol';
 import type { PopupIntents, PopupView } from '../extension/popup-model';
 import { KEY_HELP, keyIntent } from './keys';
 import { MessageList, rowId } from './MessageList';
@@ -57,15 +57,15 @@ export function Popup({ view, now, on }: Props) {
         break;
       case 'toggle-seen':
         if (!target) return;
-        on.setSeen(target.accountId, target.preview, !(reader ? reader.seen : target.preview.seen));
+        on.setSeen(target.accountId, keyOf(target.preview), !(reader ? reader.seen : target.preview.seen));
         break;
       case 'archive':
         if (!target) return;
-        on.archive(target.accountId, target.preview);
+        on.archive(target.accountId, keyOf(target.preview));
         break;
       case 'delete':
         if (!target) return;
-        on.remove(target.accountId, target.preview);
+        on.remove(target.accountId, keyOf(target.preview));
         break;
       case 'webmail':
         if (!webmail) return;
@@ -89,9 +89,9 @@ export function Popup({ view, now, on }: Props) {
         <MessageView
           reader={reader}
           onBack={on.back}
-          onToggleSeen={() => on.setSeen(reader.accountId, reader.preview, !reader.seen)}
-          onArchive={() => on.archive(reader.accountId, reader.preview)}
-          onDelete={() => on.remove(reader.accountId, reader.preview)}
+          onToggleSeen={() => on.setSeen(reader.accountId, keyOf(reader.preview), !reader.seen)}
+          onArchive={() => on.archive(reader.accountId, keyOf(reader.preview))}
+          onDelete={() => on.remove(reader.accountId, keyOf(reader.preview))}
           onOpenWebmail={on.openWebmail}
         />
       ) : (

@@ -9,6 +9,8 @@ import type { AccountView, ExtensionState, Store } from './state';
 
 export const MAX_CACHED_PER_ACCOUNT = 50;
 const DB_NAME = 'mail-notifier-cache';
+/** 2: previews carry their key as a field of its own (protocol 2). */
+const DB_VERSION = 2;
 
 type CachedPreview = Preview & { accountId: string };
 
@@ -24,10 +26,12 @@ export class PreviewCache {
   #db: Promise<IDBPDatabase<CacheSchema>> | undefined;
 
   #open(): Promise<IDBPDatabase<CacheSchema>> {
-    this.#db ??= openDB<CacheSchema>(DB_NAME, 1, {
+    this.#db ??= openDB<CacheSchema>(DB_NAME, DB_VERSION, {
       upgrade(db) {
+        // A cache, not a store of record: an older shape is dropped and refilled by the next snapshot.
+        for (const name of [...db.objectStoreNames]) db.deleteObjectStore(name);
         db.createObjectStore('accounts', { keyPath: 'status.id' });
-        db.createObjectStore('previews', { keyPath: ['accountId', 'mailbox', 'uidValidity', 'uid'] });
+        db.createObjectStore('previews', { keyPath: ['accountId', 'key.mailbox', 'key.uidValidity', 'key.uid'] });
       },
     });
     return this.#db;
@@ -47,7 +51,7 @@ export class PreviewCache {
     }
     return accounts
       .sort((a, b) => a.order - b.order)
-      .map(({ status }) => ({ status, previews: (byAccount.get(status.id) ?? []).sort((a, b) => b.date - a.date || b.uid - a.uid) }));
+      .map(({ status }) => ({ status, previews: (byAccount.get(status.id) ?? []).sort((a, b) => b.date - a.date || b.key.uid - a.key.uid) }));
   }
 
   async writeAccount(view: AccountView, order: number): Promise<void> {

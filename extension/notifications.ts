@@ -139,7 +139,7 @@ export class Notifier {
     const settings = this.deps.settings();
     if (keys.length === 0 || !api || !settings.notifications || inQuietHours(this.deps.now(), settings.quietHours)) return;
 
-    const byKey = new Map(delta.added.map((p) => [messageKeyString(p), p]));
+    const byKey = new Map(delta.added.map((p) => [messageKeyString(p.key), p]));
     const label = this.deps.accountLabel(delta.accountId);
     const buttons = this.deps.supportsButtons ? { buttons: [{ title: 'Mark read' }, { title: 'Open' }] } : {};
     const base = { type: 'basic' as const, iconUrl: this.deps.iconUrl, contextMessage: label, ...buttons };

@@ -6,7 +6,7 @@
  * The page renders once `firstView` resolves, so that its first frame already shows the cached
  * list rather than an empty shell followed by the list a frame later.
  */
-import { messageKeyString, type AccountKind, type AccountState, type Body, type MessageKey, type Preview } from '../protocol';
+import { keyOf, messageKeyString, type AccountKind, type AccountState, type Body, type MessageKey, type Preview } from '../protocol';
 import type { BackgroundLink, UiSnapshot } from './bridge';
 import { userMessage } from './errors';
 import { defaultSettings, webmailUrlFor, type Settings } from './settings';
@@ -180,8 +180,7 @@ export class PopupModel implements PopupIntents {
     const account = this.#view.accounts.find((a) => a.id === accountId);
     const reader: ReaderState = { accountId, preview, seen: preview.seen, webmailUrl: account?.webmailUrl };
     this.#setReader(reader);
-    const key: MessageKey = { mailbox: preview.mailbox, uidValidity: preview.uidValidity, uid: preview.uid };
-    this.deps.link.helper({ type: 'get-body', accountId, key, markSeen }).then(
+    this.deps.link.helper({ type: 'get-body', accountId, key: keyOf(preview), markSeen }).then(
       (body) => this.#reader === reader && this.#setReader({ ...reader, body, seen: reader.seen || markSeen }),
       (error) => this.#reader === reader && this.#setReader({ ...reader, error: userMessage(error) }),
     );
@@ -194,14 +193,14 @@ export class PopupModel implements PopupIntents {
   readonly setSeen = (accountId: string, key: MessageKey, seen: boolean): void => {
     this.deps.link.helper({ type: 'set-seen', accountId, keys: [key], seen }).then(() => {
       const reader = this.#reader;
-      if (reader && reader.accountId === accountId && sameKey(reader.preview, key)) this.#setReader({ ...reader, seen });
+      if (reader && reader.accountId === accountId && sameKey(keyOf(reader.preview), key)) this.#setReader({ ...reader, seen });
     }, (error) => this.#fail(error));
   };
 
   #removeFromView(accountId: string, key: MessageKey, request: Promise<unknown>): void {
     request.then(() => {
       const reader = this.#reader;
-      if (reader && reader.accountId === accountId && sameKey(reader.preview, key)) this.back();
+      if (reader && reader.accountId === accountId && sameKey(keyOf(reader.preview), key)) this.back();
     }, (error) => this.#fail(error));
   }
 

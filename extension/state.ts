@@ -4,6 +4,7 @@
  * Pure: no I/O, no clocks.
  */
 import {
+  keyOf,
   messageKeyString,
   type AccountStatus,
   type DeltaMessage,
@@ -52,11 +53,11 @@ export const MAX_PREVIEWS_PER_ACCOUNT = 500;
 
 export const initialState: ExtensionState = { connection: { phase: 'connecting' }, accounts: [] };
 
-const newestFirst = (a: Preview, b: Preview) => b.date - a.date || b.uid - a.uid;
+const newestFirst = (a: Preview, b: Preview) => b.date - a.date || b.key.uid - a.key.uid;
 
 function applyDelta(previews: Preview[], delta: DeltaMessage): Preview[] {
-  const drop = new Set([...delta.removed, ...delta.added].map(messageKeyString));
-  return [...previews.filter((p) => !drop.has(messageKeyString(p))), ...delta.added]
+  const drop = new Set([...delta.removed, ...delta.added.map(keyOf)].map(messageKeyString));
+  return [...previews.filter((p) => !drop.has(messageKeyString(p.key))), ...delta.added]
     .sort(newestFirst)
     .slice(0, MAX_PREVIEWS_PER_ACCOUNT);
 }
@@ -101,7 +102,7 @@ export function totalUnread(state: ExtensionState): number {
 
 export function findPreview(state: ExtensionState, accountId: string, key: MessageKey): Preview | undefined {
   const id = messageKeyString(key);
-  return state.accounts.find((a) => a.status.id === accountId)?.previews.find((p) => messageKeyString(p) === id);
+  return state.accounts.find((a) => a.status.id === accountId)?.previews.find((p) => messageKeyString(p.key) === id);
 }
 
 type Listener = (state: ExtensionState, previous: ExtensionState) => void;

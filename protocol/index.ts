@@ -7,7 +7,7 @@
 import * as v from 'valibot';
 
 /** Bumped on any incompatible change. Both sides refuse a peer with another number. */
-export const PROTOCOL_VERSION = 1;
+export const PROTOCOL_VERSION = 2;
 
 /** The helper's default port on 127.0.0.1 / ::1 (the README names it). */
 export const DEFAULT_HELPER_PORT = 47913;
@@ -40,8 +40,12 @@ export const AddressSchema = v.strictObject({
 });
 export type Address = v.InferOutput<typeof AddressSchema>;
 
+/**
+ * The key is a field of its own, not spread into the preview: a whole `Preview` passed where a
+ * `MessageKey` is expected is then a type error, not a frame the strict key schema refuses.
+ */
 export const PreviewSchema = v.strictObject({
-  ...MessageKeySchema.entries,
+  key: MessageKeySchema,
   from: AddressSchema,
   subject: v.pipe(v.string(), v.maxLength(4096)),
   /** Milliseconds since the epoch; the INTERNALDATE when the Date header is missing or broken. */
@@ -302,6 +306,11 @@ export function versionMismatchMessage(helperProtocol: number, extensionProtocol
   return helperProtocol < extensionProtocol
     ? `The helper speaks protocol ${helperProtocol} and the extension ${extensionProtocol}: update the helper.`
     : `The helper speaks protocol ${helperProtocol} and the extension ${extensionProtocol}: update the extension.`;
+}
+
+/** The one way to name a message by its key alone (from a preview, a body, or a notification). */
+export function keyOf(item: { key: MessageKey }): MessageKey {
+  return item.key;
 }
 
 export function messageKeyString(key: MessageKey): string {

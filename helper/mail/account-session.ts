@@ -156,7 +156,7 @@ export class AccountSession extends EventEmitter {
 
   previews(): Preview[] {
     const all = [...this.views.values()].flatMap((view) => view.listPreviews(this.deps.account.previewCount));
-    return all.sort((a, b) => b.date - a.date || b.uid - a.uid).slice(0, this.deps.account.previewCount);
+    return all.sort((a, b) => b.date - a.date || b.key.uid - a.key.uid).slice(0, this.deps.account.previewCount);
   }
 
   /** Starts the connect → sync → idle loop; `initialClient` is an already logged-in client to adopt. */

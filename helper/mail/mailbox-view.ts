@@ -64,7 +64,7 @@ export class MailboxView {
   }
 
   setPreview(preview: Preview): void {
-    if (this.unseen.has(preview.uid)) this.previews.set(preview.uid, preview);
+    if (this.unseen.has(preview.key.uid)) this.previews.set(preview.key.uid, preview);
   }
 
   preview(uid: number): Preview | undefined {

@@ -26,7 +26,7 @@ export async function fetchPreviews(client: ImapFlow, view: MailboxView, uids: n
     const raw = slices.get(row.uid);
     const text = choice && raw ? decodePartText(raw, choice, { complete: raw.length >= choice.size }) : '';
     return {
-      ...view.key(row.uid),
+      key: view.key(row.uid),
       from: address(row.envelope?.from?.[0]),
       subject: clip(oneLine(row.envelope?.subject ?? '')),
       date: dateOf(row),

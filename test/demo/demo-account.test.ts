@@ -48,7 +48,7 @@ describe('demo account', () => {
     expect(arrived.added[0].subject).toBe('Lunch on Thursday?');
     expect(arrived.unreadCount).toBe(3);
 
-    const key = arrived.added[0];
+    const key = arrived.added[0].key;
     const body = await registry.getBody(DEMO_ACCOUNT_ID, key, true);
     expect(body.text).toContain('new place near the station');
     expect(registry.snapshots()[0].account.unreadCount).toBe(2);

@@ -18,9 +18,7 @@ const TOKEN = 'smoke-test-token';
 const EXTENSION_ORIGIN = /^chrome-extension:\/\/[a-p]{32}$/;
 
 const preview = (uid: number, from: string, subject: string): Preview => ({
-  mailbox: 'INBOX',
-  uidValidity: 1,
-  uid,
+  key: { mailbox: 'INBOX', uidValidity: 1, uid },
   from: { name: from, address: `${from.toLowerCase()}@example.com` },
   subject,
   date: Date.now() - uid * 60_000,
@@ -75,7 +73,7 @@ async function startFakeHelper() {
       if (!authed) return send(ws, { type: 'error', id: m.id, code: 'unauthenticated', message: 'Send auth or pair first.' });
       if (m.type === 'ping') return result({ at: Date.now() });
       if (m.type === 'get-body') {
-        const p = PREVIEWS.find((x) => x.uid === m.key.uid)!;
+        const p = PREVIEWS.find((x) => x.key.uid === m.key.uid)!;
         return result({ key: m.key, from: p.from, to: [{ address: 'me@icloud.com' }], subject: p.subject, date: p.date, text: HOSTILE_TEXT, truncated: false });
       }
       return result({});

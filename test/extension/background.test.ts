@@ -4,7 +4,8 @@ import { RECONNECT_ALARM } from '../../extension/background';
 import { notificationId } from '../../extension/notifications';
 import { settingsIntents } from '../../extension/settings-intents';
 import { boot } from './background-harness';
-import { account, flush, keyOf, portPair, preview } from './fakes';
+import { account, flush, portPair, preview } from './fakes';
+import { keyOf } from '../../protocol';
 
 describe('background', () => {
   it('connects to the stored address, shows "off" while the helper is down, then the unread count', async () => {

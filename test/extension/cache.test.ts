@@ -2,7 +2,8 @@ import 'fake-indexeddb/auto';
 import { describe, expect, it } from 'vitest';
 import { MAX_CACHED_PER_ACCOUNT, PreviewCache, syncCache } from '../../extension/cache';
 import { Store } from '../../extension/state';
-import { account, keyOf, preview } from './fakes';
+import { account, preview } from './fakes';
+import { keyOf } from '../../protocol';
 
 // fake-indexeddb gives each test file one in-memory IndexedDB; every test starts from a cleared cache.
 async function freshCache() {
@@ -18,7 +19,7 @@ describe('preview cache (IndexedDB)', () => {
     await cache.writeAccount({ status: account(), previews: [preview(2), preview(5), preview(3)] }, 0);
     const read = await cache.read();
     expect(read.map((a) => a.status.id)).toEqual(['icloud', 'work']);
-    expect(read[0].previews.map((p) => p.uid)).toEqual([5, 3, 2]);
+    expect(read[0].previews.map((p) => p.key.uid)).toEqual([5, 3, 2]);
     expect(read[0].previews[0]).toEqual(preview(5));
   });
 
@@ -28,10 +29,10 @@ describe('preview cache (IndexedDB)', () => {
     await cache.writeAccount({ status: account(), previews: many }, 0);
     expect((await cache.read())[0].previews).toHaveLength(MAX_CACHED_PER_ACCOUNT);
     // Same UID under another UIDVALIDITY is another message; an account id that is a prefix of another stays apart.
-    await cache.writeAccount({ status: account(), previews: [preview(1), preview(1, { uidValidity: 8 })] }, 0);
+    await cache.writeAccount({ status: account(), previews: [preview(1), preview(1, {}, { uidValidity: 8 })] }, 0);
     await cache.writeAccount({ status: account({ id: 'icloud-2' }), previews: [preview(1)] }, 1);
     const read = await cache.read();
-    expect(read[0].previews.map((p) => `${p.uidValidity}/${p.uid}`).sort()).toEqual(['7/1', '8/1']);
+    expect(read[0].previews.map((p) => `${p.key.uidValidity}/${p.key.uid}`).sort()).toEqual(['7/1', '8/1']);
     expect(read[1].previews).toHaveLength(1);
   });
 
@@ -57,7 +58,7 @@ describe('preview cache (IndexedDB)', () => {
     await sync.settled();
     let read = await cache.read();
     expect(read.map((a) => a.status.id)).toEqual(['icloud', 'work']);
-    expect(read[0].previews.map((p) => p.uid)).toEqual([2]);
+    expect(read[0].previews.map((p) => p.key.uid)).toEqual([2]);
     store.dispatch({ type: 'account-removed', accountId: 'work' });
     await sync.settled();
     read = await cache.read();

@@ -10,6 +10,7 @@ import {
 } from '../../extension/connection';
 import type { StoreEvent } from '../../extension/state';
 import { TokenStore } from '../../extension/storage';
+import { PROTOCOL_VERSION, versionMismatchMessage } from '../../protocol';
 import { FakeClock, MemoryStore, account, flush, socketFactory } from './fakes';
 
 async function setup(options: { token?: string; random?: number } = {}) {
@@ -51,7 +52,7 @@ describe('helper connection: handshake', () => {
     expect(t.sockets.current.url).toBe('ws://127.0.0.1:47913');
     t.sockets.current.hello();
     await flush();
-    expect(t.sockets.current.last('auth')).toMatchObject({ protocol: 1, token: 'tok' });
+    expect(t.sockets.current.last('auth')).toMatchObject({ protocol: PROTOCOL_VERSION, token: 'tok' });
     expect(t.events).toContainEqual({ type: 'phase', connection: { phase: 'connecting' }, helperVersion: '1.2.3' });
     t.sockets.current.reply('auth');
     await flush();
@@ -82,7 +83,7 @@ describe('helper connection: handshake', () => {
     const paired = t.connection.pair('123456');
     t.sockets.current.hello();
     await flush();
-    expect(t.sockets.current.last('pair')).toMatchObject({ protocol: 1, code: '123456', clientName: 'Test browser' });
+    expect(t.sockets.current.last('pair')).toMatchObject({ protocol: PROTOCOL_VERSION, code: '123456', clientName: 'Test browser' });
     t.sockets.current.reply('pair', { token: 'new-token' });
     await paired;
     await flush();
@@ -128,11 +129,11 @@ describe('helper connection: handshake', () => {
   it('names the side to update when the protocol versions differ', async () => {
     const t = await setup({ token: 'tok' });
     t.connection.start();
-    t.sockets.current.hello(2);
+    t.sockets.current.hello(PROTOCOL_VERSION + 1);
     await flush();
     expect(t.events.at(-1)).toEqual({
       type: 'phase',
-      connection: { phase: 'version-mismatch', message: 'The helper speaks protocol 2 and the extension 1: update the extension.' },
+      connection: { phase: 'version-mismatch', message: versionMismatchMessage(PROTOCOL_VERSION + 1, PROTOCOL_VERSION) },
     });
     expect(t.sockets.current.sent).toEqual([]);
     expect(t.sockets.current.closed).toBe(true);

@@ -1,5 +1,5 @@
 /** Test doubles for the extension's injected dependencies: storage, clock, sockets, ports. */
-import type { AccountStatus, Preview, ServerMessage } from '../../protocol';
+import { PROTOCOL_VERSION, parseClientMessage, parseServerMessage, type AccountStatus, type MessageKey, type Preview, type ServerMessage } from '../../protocol';
 import type { PortLike } from '../../extension/bridge';
 import type { Clock, SocketFactory, SocketHandlers } from '../../extension/connection';
 import type { KeyValueStore } from '../../extension/storage';
@@ -72,7 +72,10 @@ export class FakeSocket {
     readonly url: string,
     private readonly handlers: SocketHandlers,
   ) {}
+  /** Checked with the helper's own parser: a frame the real helper would refuse fails the test here. */
   send(data: string) {
+    const parsed = parseClientMessage(data);
+    if (!parsed.ok) throw new Error(`the helper would refuse this frame (${parsed.error.message}): ${data.slice(0, 200)}`);
     this.sent.push(JSON.parse(data));
   }
   close() {
@@ -87,10 +90,14 @@ export class FakeSocket {
   open() {
     this.handlers.open();
   }
+  /** Only what the real helper could send: checked against the protocol's schemas first. */
   receive(message: ServerMessage) {
-    this.handlers.message(JSON.stringify(message));
+    const raw = JSON.stringify(message);
+    const parsed = parseServerMessage(raw);
+    if (!parsed.ok) throw new Error(`the helper could not send this frame (${parsed.error.message}): ${raw.slice(0, 200)}`);
+    this.handlers.message(raw);
   }
-  hello(protocol = 1) {
+  hello(protocol = PROTOCOL_VERSION) {
     this.open();
     this.receive({ type: 'hello', protocol, helperVersion: '1.2.3' });
   }
@@ -127,11 +134,9 @@ export function account(overrides: Partial<AccountStatus> = {}): AccountStatus {
   };
 }
 
-export function preview(uid: number, overrides: Partial<Preview> = {}): Preview {
+export function preview(uid: number, overrides: Partial<Omit<Preview, 'key'>> = {}, key: Partial<MessageKey> = {}): Preview {
   return {
-    mailbox: 'INBOX',
-    uidValidity: 7,
-    uid,
+    key: { mailbox: 'INBOX', uidValidity: 7, uid, ...key },
     from: { name: `Sender ${uid}`, address: `s${uid}@example.com` },
     subject: `Subject ${uid}`,
     date: Date.UTC(2026, 0, 15, 10, uid),
@@ -141,7 +146,6 @@ export function preview(uid: number, overrides: Partial<Preview> = {}): Preview 
   };
 }
 
-export const keyOf = (p: Preview) => ({ mailbox: p.mailbox, uidValidity: p.uidValidity, uid: p.uid });
 
 type Listener<T extends unknown[]> = (...args: T) => void;
 function event<T extends unknown[]>() {

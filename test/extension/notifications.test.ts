@@ -11,7 +11,8 @@ import {
 } from '../../extension/notifications';
 import { defaultSettings, type Settings } from '../../extension/settings';
 import type { DeltaMessage, Preview } from '../../protocol';
-import { FakeClock, MemoryStore, keyOf, preview } from './fakes';
+import { FakeClock, MemoryStore, preview } from './fakes';
+import { keyOf } from '../../protocol';
 
 function delta(previews: Preview[], notify = previews): DeltaMessage {
   return { type: 'delta', accountId: 'icloud', added: previews, removed: [], notify: notify.map(keyOf), unreadCount: previews.length };

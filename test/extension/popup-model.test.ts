@@ -4,7 +4,8 @@ import { UserError } from '../../extension/errors';
 import { PopupModel } from '../../extension/popup-model';
 import { defaultSettings } from '../../extension/settings';
 import type { AccountView, ExtensionState } from '../../extension/state';
-import { account, flush, keyOf, preview } from './fakes';
+import { account, flush, preview } from './fakes';
+import { keyOf } from '../../protocol';
 
 /** A background link whose calls the test answers by hand. */
 function fakeLink() {
@@ -42,10 +43,10 @@ describe('popup model', () => {
     expect(t.model.view.status.kind).toBe('loading');
     await flush();
     expect(t.model.view.status.kind).toBe('connecting');
-    expect(t.model.view.accounts[0].previews.map((p) => p.uid)).toEqual([1]);
+    expect(t.model.view.accounts[0].previews.map((p) => p.key.uid)).toEqual([1]);
     t.push(snapshot(connected([{ status: account({ unreadCount: 2 }), previews: [preview(2), preview(1)] }])));
     expect(t.model.view.status.kind).toBe('ok');
-    expect(t.model.view.accounts[0].previews.map((p) => p.uid)).toEqual([2, 1]);
+    expect(t.model.view.accounts[0].previews.map((p) => p.key.uid)).toEqual([2, 1]);
     // Opening the popup wakes the connection at once.
     expect(t.calls[0].command).toEqual({ type: 'wake' });
   });
@@ -55,7 +56,7 @@ describe('popup model', () => {
     await flush();
     t.push(snapshot({ connection: { phase: 'helper-down' }, accounts: [] }));
     expect(t.model.view.status.kind).toBe('helper-down');
-    expect(t.model.view.accounts[0].previews.map((p) => p.uid)).toEqual([7]);
+    expect(t.model.view.accounts[0].previews.map((p) => p.key.uid)).toEqual([7]);
   });
 
   it('maps connection phases to the states the popup explains', () => {
@@ -151,7 +152,7 @@ describe('popup model: when the page may render', () => {
     expect(await settled(ready)).toBe(false);
     answer([{ status: account({ unreadCount: 1 }), previews: [preview(4)] }]);
     expect(await settled(ready)).toBe(true);
-    expect(t.model.view.accounts[0].previews.map((p) => p.uid)).toEqual([4]);
+    expect(t.model.view.accounts[0].previews.map((p) => p.key.uid)).toEqual([4]);
   });
 
   it('does not wait when the cache cannot be read, or when the live snapshot comes first', async () => {

@@ -4,7 +4,8 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { Popup } from '../../components/Popup';
 import type { PopupAccount, PopupIntents, PopupView, ReaderState } from '../../extension/popup-model';
 import type { Body } from '../../protocol';
-import { keyOf, preview } from './fakes';
+import { preview } from './fakes';
+import { keyOf } from '../../protocol';
 
 afterEach(cleanup);
 
@@ -93,12 +94,13 @@ describe('popup list', () => {
     fireEvent.keyDown(root, { key: 'Enter' });
     expect(on.open).toHaveBeenCalledWith('icloud', twoAccounts.accounts[0].previews[0]);
     fireEvent.keyDown(root, { key: 'r' });
-    expect(on.setSeen).toHaveBeenCalledWith('icloud', twoAccounts.accounts[0].previews[0], true);
+    expect(on.setSeen).toHaveBeenCalledWith('icloud', twoAccounts.accounts[0].previews[0].key, true);
     fireEvent.keyDown(root, { key: 'a' });
-    expect(on.archive).toHaveBeenCalledWith('icloud', twoAccounts.accounts[0].previews[0]);
+    expect(on.archive).toHaveBeenCalledWith('icloud', twoAccounts.accounts[0].previews[0].key);
     fireEvent.keyDown(root, { key: '#' });
     fireEvent.keyDown(root, { key: 'Delete' });
     expect(on.remove).toHaveBeenCalledTimes(2);
+    expect(on.remove).toHaveBeenLastCalledWith('icloud', twoAccounts.accounts[0].previews[0].key);
     fireEvent.keyDown(root, { key: 'w' });
     expect(on.openWebmail).toHaveBeenCalledWith('https://www.icloud.com/mail/');
     // Modified keys belong to the browser.
@@ -217,15 +219,15 @@ describe('message view', () => {
   it('offers back, read/unread, archive, delete and webmail, by button and by key', () => {
     const { on, root, container } = show({ ...twoAccounts, reader: reader() });
     fireEvent.click(screen.getByRole('button', { name: 'Mark unread' }));
-    expect(on.setSeen).toHaveBeenLastCalledWith('icloud', preview(9), false);
+    expect(on.setSeen).toHaveBeenLastCalledWith('icloud', preview(9).key, false);
     fireEvent.click(screen.getByRole('button', { name: 'Archive' }));
     fireEvent.click(screen.getByRole('button', { name: 'Delete' }));
     fireEvent.click(screen.getByRole('button', { name: 'Open in webmail' }));
-    expect(on.archive).toHaveBeenCalledWith('icloud', preview(9));
-    expect(on.remove).toHaveBeenCalledWith('icloud', preview(9));
+    expect(on.archive).toHaveBeenCalledWith('icloud', preview(9).key);
+    expect(on.remove).toHaveBeenCalledWith('icloud', preview(9).key);
     expect(on.openWebmail).toHaveBeenCalledWith('https://www.icloud.com/mail/');
     fireEvent.keyDown(root, { key: 'r' });
-    expect(on.setSeen).toHaveBeenLastCalledWith('icloud', preview(9), false);
+    expect(on.setSeen).toHaveBeenLastCalledWith('icloud', preview(9).key, false);
     fireEvent.keyDown(root, { key: 'Escape' });
     expect(on.back).toHaveBeenCalled();
     expectNamedControls(container);

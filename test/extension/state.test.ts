@@ -1,9 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { Store, initialState, reduce, totalUnread, type ExtensionState, type StoreEvent } from '../../extension/state';
-import { account, keyOf, preview } from './fakes';
+import { account, preview } from './fakes';
+import { keyOf } from '../../protocol';
 
 const run = (events: StoreEvent[], from: ExtensionState = initialState) => events.reduce(reduce, from);
-const uids = (state: ExtensionState, id = 'icloud') => state.accounts.find((a) => a.status.id === id)!.previews.map((p) => p.uid);
+const uids = (state: ExtensionState, id = 'icloud') => state.accounts.find((a) => a.status.id === id)!.previews.map((p) => p.key.uid);
 
 describe('state reduction', () => {
   it('takes a snapshot newest first and applies deltas: adds, removes, replaces, counts', () => {

@@ -61,8 +61,8 @@ describe('AccountSession on a real Dovecot', () => {
     await s.until(() => s.snapshots.length > 0 && s.state() === 'idle', 'first snapshot');
     const snap = s.snapshots[0];
     expect(snap.unreadCount).toBe(2);
-    expect(snap.previews.map((p) => p.uid).sort()).toEqual([a, b].sort());
-    const preview = snap.previews.find((p) => p.uid === a)!;
+    expect(snap.previews.map((p) => p.key.uid).sort()).toEqual([a, b].sort());
+    const preview = snap.previews.find((p) => p.key.uid === a)!;
     expect(preview.subject).toBe('Already here 1');
     expect(preview.from).toEqual({ name: 'Carol', address: 'carol@example.test' });
     expect(preview.snippet).toContain('Body of Already here 1');
@@ -94,7 +94,7 @@ describe('AccountSession on a real Dovecot', () => {
 
     await other.addFlags('INBOX', x, ['\\Seen']);
     await s.until(() => s.session.unreadCount === 2, 'read elsewhere');
-    expect(s.previews().map((p) => p.uid)).not.toContain(x);
+    expect(s.previews().map((p) => p.key.uid)).not.toContain(x);
 
     await other.expunge('INBOX', y);
     await s.until(() => s.session.unreadCount === 1, 'expunged elsewhere');
@@ -104,7 +104,7 @@ describe('AccountSession on a real Dovecot', () => {
     // Marked unread again is not new mail.
     expect(s.notified()).toEqual([]);
 
-    const key = s.previews().find((p) => p.uid === z)!;
+    const key = s.previews().find((p) => p.key.uid === z)!.key;
     await s.session.setSeen([key], true);
     expect(await other.flagsOf('INBOX', z)).toContain('\\Seen');
     expect(s.session.unreadCount).toBe(1);
@@ -128,7 +128,7 @@ describe('AccountSession on a real Dovecot', () => {
     const uid = await other.append('INBOX', message('Readable', 'Line one.\r\nLine two.'));
     const s = await session();
     await s.until(() => s.session.unreadCount === 1, 'one unread');
-    const key = s.previews()[0];
+    const key = s.previews()[0].key;
     const body = await s.session.getBody(key, false);
     expect(body.text).toContain('Line one.\nLine two.');
     expect(body.truncated).toBe(false);
@@ -146,8 +146,8 @@ describe('AccountSession on a real Dovecot', () => {
     const d = await other.append('INBOX', message('to delete'));
     await other.append('INBOX', message('to read'));
     await s.until(() => s.session.unreadCount === 3, 'three unread');
-    await s.session.archive(s.previews().find((p) => p.uid === a)!);
-    await s.session.delete(s.previews().find((p) => p.uid === d)!);
+    await s.session.archive(s.previews().find((p) => p.key.uid === a)!.key);
+    await s.session.delete(s.previews().find((p) => p.key.uid === d)!.key);
     expect(await other.listUids('INBOX')).toHaveLength(1);
     expect(await other.listUids('Archive')).not.toHaveLength(0);
     expect(await other.listUids('Trash')).not.toHaveLength(0);
@@ -197,7 +197,7 @@ describe('AccountSession on a real Dovecot', () => {
     await dovecot.kick(USER);
     await s.until(() => s.snapshots.length > snapshots, 'resync snapshot after reconnect', 30_000);
     const fresh = s.snapshots.at(-1)!;
-    expect(fresh.previews.map((p) => p.uidValidity)).toEqual([4242]);
+    expect(fresh.previews.map((p) => p.key.uidValidity)).toEqual([4242]);
     expect(fresh.unreadCount).toBe(1);
     expect(s.notified()).toEqual([uid]);
     // The other device was kicked too.

@@ -46,7 +46,7 @@ async function idleSession(extra: Partial<Parameters<typeof startSession>[0]> = 
 async function deliver(s: SessionRecorder, raw: Buffer) {
   const uid = await other.append('INBOX', raw);
   await s.until(() => s.notified().includes(uid), `new mail ${uid}`);
-  return s.deltas.flatMap((d) => d.added).find((p) => p.uid === uid)!;
+  return s.deltas.flatMap((d) => d.added).find((p) => p.key.uid === uid)!;
 }
 
 describe('iCloud-shaped server', () => {
@@ -85,10 +85,10 @@ describe('iCloud-shaped server', () => {
 
     const noText = await deliver(s, buildMessage({ subject: 'Only a picture', attachment: { size: 2000, filename: 'p.png', contentType: 'image/png' } }));
     expect(noText.snippet).toBe('');
-    const body = await s.session.getBody(noText, false);
+    const body = await s.session.getBody(noText.key, false);
     expect(body.text).toBe('This message has no text part.');
 
-    const full = await s.session.getBody(japanese, false);
+    const full = await s.session.getBody(japanese.key, false);
     expect(full.text).toContain('明日の会議は十時からです。');
   });
 
@@ -98,8 +98,8 @@ describe('iCloud-shaped server', () => {
     const d = await deliver(s, buildMessage({ subject: 'bin me', text: 'delete' }));
     const archivedBefore = (await other.listUids('Archive')).length;
     const deletedBefore = (await other.listUids('Deleted Messages')).length;
-    await s.session.archive(a);
-    await s.session.delete(d);
+    await s.session.archive(a.key);
+    await s.session.delete(d.key);
     expect(await other.listUids('INBOX')).toEqual([]);
     expect(await other.listUids('Archive')).toHaveLength(archivedBefore + 1);
     expect(await other.listUids('Deleted Messages')).toHaveLength(deletedBefore + 1);
@@ -129,7 +129,7 @@ describe('iCloud-shaped server', () => {
     expect(preview.snippet.startsWith('All work and no play')).toBe(true);
     // The 8 KiB budget, plus envelope and structure (under 1 KiB for this message).
     expect(proxy.bytesServerToClient).toBeLessThan(8 * 1024 + 1024);
-    const body = await s.session.getBody(preview, false);
+    const body = await s.session.getBody(preview.key, false);
     expect(body.truncated).toBe(true);
     expect(body.text.length).toBe(256 * 1024);
   });
@@ -138,7 +138,7 @@ describe('iCloud-shaped server', () => {
     const s = await idleSession({ watchedFolders: ['Junk'], tuning: { folderPollMs: 200 } });
     const connections = proxy.connectionsTotal;
     const uid = await other.append('Junk', buildMessage({ subject: 'in junk', text: 'spam?' }));
-    await s.until(() => s.deltas.some((d) => d.added.some((p) => p.mailbox === 'Junk' && p.uid === uid)), 'junk mail seen');
+    await s.until(() => s.deltas.some((d) => d.added.some((p) => p.key.mailbox === 'Junk' && p.key.uid === uid)), 'junk mail seen');
     expect(proxy.connectionsTotal).toBe(connections);
     expect(s.notified()).toEqual([uid]);
   });

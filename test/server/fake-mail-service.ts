@@ -10,6 +10,7 @@ import {
   type MailServiceEvents,
 } from '../../helper/accounts/mail-service';
 import {
+  keyOf,
   messageKeyString,
   type AccountChanges,
   type AccountStatus,
@@ -41,11 +42,9 @@ export function makeAccount(id: string, overrides: Partial<AccountStatus> = {}):
   };
 }
 
-export function makePreview(uid: number, overrides: Partial<Preview> = {}): Preview {
+export function makePreview(uid: number, overrides: Partial<Omit<Preview, 'key'>> = {}): Preview {
   return {
-    mailbox: 'INBOX',
-    uidValidity: 7,
-    uid,
+    key: { mailbox: 'INBOX', uidValidity: 7, uid },
     from: { name: 'Sender', address: 'sender@example.test' },
     subject: `Message ${uid}`,
     date: 1_700_000_000_000 + uid,
@@ -93,11 +92,10 @@ export class FakeMailService implements MailService {
 
   async getBody(accountId: string, key: MessageKey, markSeen: boolean): Promise<Body> {
     const snapshot = this.enter('getBody', [accountId, key, markSeen], accountId);
-    const preview = snapshot.previews.find((p) => messageKeyString(p) === messageKeyString(key));
+    const preview = snapshot.previews.find((p) => messageKeyString(p.key) === messageKeyString(key));
     if (!preview) throw new MailServiceError('not-found', 'That message is gone.');
     if (markSeen) this.removePreviews(snapshot, [key]);
-    const { mailbox, uidValidity, uid } = preview;
-    return { key: { mailbox, uidValidity, uid }, from: preview.from, to: [], subject: preview.subject, date: preview.date, text: `Body of ${uid}`, truncated: false };
+    return { key: preview.key, from: preview.from, to: [], subject: preview.subject, date: preview.date, text: `Body of ${preview.key.uid}`, truncated: false };
   }
 
   async setSeen(accountId: string, keys: MessageKey[], seen: boolean): Promise<void> {
@@ -108,7 +106,7 @@ export class FakeMailService implements MailService {
   async markAllRead(accountId: string): Promise<number> {
     const snapshot = this.enter('markAllRead', [accountId], accountId);
     const count = snapshot.previews.length;
-    this.removePreviews(snapshot, snapshot.previews);
+    this.removePreviews(snapshot, snapshot.previews.map(keyOf));
     return count;
   }
 
@@ -176,14 +174,14 @@ export class FakeMailService implements MailService {
 
   private removePreviews(snapshot: AccountSnapshot, keys: MessageKey[]): void {
     const gone = new Set(keys.map(messageKeyString));
-    const removed = snapshot.previews.filter((p) => gone.has(messageKeyString(p)));
+    const removed = snapshot.previews.filter((p) => gone.has(messageKeyString(p.key)));
     if (removed.length === 0) return;
-    snapshot.previews = snapshot.previews.filter((p) => !gone.has(messageKeyString(p)));
+    snapshot.previews = snapshot.previews.filter((p) => !gone.has(messageKeyString(p.key)));
     snapshot.account = { ...snapshot.account, unreadCount: snapshot.previews.length };
     this.emit('delta', {
       accountId: snapshot.account.id,
       added: [],
-      removed: removed.map(({ mailbox, uidValidity, uid }) => ({ mailbox, uidValidity, uid })),
+      removed: removed.map(keyOf),
       notify: [],
       unreadCount: snapshot.previews.length,
     });

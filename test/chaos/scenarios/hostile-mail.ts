@@ -72,7 +72,7 @@ export async function hostileMail(p: HostileMailParams, testFile: string): Promi
           slow.push(item.name);
           continue;
         }
-        const preview = s.session.previews().find((pv) => pv.uid === hostile);
+        const preview = s.session.previews().find((pv) => pv.key.uid === hostile);
         if (!preview) {
           overCaps.push(`${item.name}: no preview`);
           continue;
@@ -84,7 +84,7 @@ export async function hostileMail(p: HostileMailParams, testFile: string): Promi
           unclean.push(`${item.name}: ${JSON.stringify(preview.subject.slice(0, 60))} from ${JSON.stringify(preview.from.name ?? '')}`);
         }
         try {
-          const body = await withTimeout(s.session.getBody(preview, false), BODY_MS, `the body of ${item.name}`);
+          const body = await withTimeout(s.session.getBody(preview.key, false), BODY_MS, `the body of ${item.name}`);
           if (item.markup && (TAG.test(preview.snippet) || TAG.test(body.text))) {
             markupLeaks.push(`${item.name}: “${(TAG.exec(preview.snippet) ?? TAG.exec(body.text))?.[0]}”`);
           }

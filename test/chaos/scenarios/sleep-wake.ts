@@ -75,9 +75,9 @@ export async function sleepWake(p: SleepWakeParams, testFile: string): Promise<S
       s.linkStalled = false;
       const truth = await serverUnread(world);
       const converged = () =>
-        s.state === 'idle' && s.session.unreadCount === truth.length && s.session.previews().map((pv) => pv.uid).sort((a, b) => a - b).join() === truth.join();
+        s.state === 'idle' && s.session.unreadCount === truth.length && s.session.previews().map((pv) => pv.key.uid).sort((a, b) => a - b).join() === truth.join();
       if (!(await s.runUntilTrue(converged, HOUR))) {
-        mismatches.push(`round ${round + 1}: server ${truth.join(',')}, session ${s.session.previews().map((pv) => pv.uid).join(',')}`);
+        mismatches.push(`round ${round + 1}: server ${truth.join(',')}, session ${s.session.previews().map((pv) => pv.key.uid).join(',')}`);
       }
       convergence.push(s.clock.elapsed - wokeAt);
     }
