@@ -29,6 +29,11 @@ const REQUEST_TIMEOUT_MS = 30_000;
 const SLOW_REQUEST_TIMEOUT_MS = 120_000;
 const SLOW_REQUESTS: ReadonlySet<ClientRequestType> = new Set(['add-account', 'test-account', 'retry-login', 'get-body', 'update-account']);
 
+/** How long a request to the helper may take before it fails with a timeout. */
+export function requestTimeoutMs(type: ClientRequestType): number {
+  return SLOW_REQUESTS.has(type) ? SLOW_REQUEST_TIMEOUT_MS : type === 'ping' ? PING_TIMEOUT_MS : REQUEST_TIMEOUT_MS;
+}
+
 export interface SocketHandlers {
   open(): void;
   message(data: string): void;
@@ -211,11 +216,10 @@ export class HelperConnection {
     const id = `r${++this.#nextId}`;
     return new Promise<ResultOf<T>>((resolve, reject) => {
       if (!socket) return reject(new HelperError('not-connected', this.#notReadyMessage()));
-      const timeout = SLOW_REQUESTS.has(type) ? SLOW_REQUEST_TIMEOUT_MS : type === 'ping' ? PING_TIMEOUT_MS : REQUEST_TIMEOUT_MS;
       const timer = this.deps.clock.setTimeout(() => {
         this.#pending.delete(id);
         reject(new HelperError('timeout', 'The helper did not answer in time.'));
-      }, timeout);
+      }, requestTimeoutMs(type));
       this.#pending.set(id, { type, onResult, resolve: resolve as (data: unknown) => void, reject, timer });
       socket.send(JSON.stringify({ type, id, ...payload }));
     });

@@ -4,16 +4,19 @@ import { UserError } from '../../extension/errors';
 import { PopupModel } from '../../extension/popup-model';
 import { defaultSettings } from '../../extension/settings';
 import type { AccountView, ExtensionState } from '../../extension/state';
-import { account, flush, preview } from './fakes';
+import { account, checkedCommand, flush, preview } from './fakes';
 import { keyOf } from '../../protocol';
 
-/** A background link whose calls the test answers by hand. */
+/** A background link whose calls the test answers by hand; it takes only what the real background takes. */
 function fakeLink() {
   const calls: { command: UiCommand; resolve: (v: unknown) => void; reject: (e: unknown) => void }[] = [];
   let push: ((s: UiSnapshot) => void) | undefined;
   const link = {
     subscribe: (listener: (s: UiSnapshot) => void) => ((push = listener), () => undefined),
-    call: (command: UiCommand) => new Promise<unknown>((resolve, reject) => calls.push({ command, resolve, reject })),
+    call: (command: UiCommand) => {
+      checkedCommand(command); // throws here, failing the test, rather than rejecting into a notice
+      return new Promise<unknown>((resolve, reject) => calls.push({ command, resolve, reject }));
+    },
     helper: (call: never) => link.call({ type: 'helper', call }),
   };
   const helperCalls = () => calls.filter((c) => c.command.type === 'helper');
