@@ -50,7 +50,7 @@ const CallSchema = v.object({
 });
 const PASS_THROUGH: ReadonlySet<string> = new Set<HelperCallType>([
   'get-body', 'set-seen', 'mark-all-read', 'archive', 'delete', 'add-account', 'test-account',
-  'update-account', 'remove-account', 'retry-login', 'get-login-log',
+  'update-account', 'remove-account', 'retry-login', 'get-login-log', 'list-folders',
 ]);
 
 /** What the page is told when the background refuses a command: a bug in the extension, never the user's doing. */

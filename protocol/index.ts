@@ -61,6 +61,12 @@ export type AccountState = (typeof ACCOUNT_STATES)[number];
 export const ACCOUNT_KINDS = ['icloud', 'imap', 'demo'] as const;
 export type AccountKind = (typeof ACCOUNT_KINDS)[number];
 
+/** Delete moves to a trash folder, or (only where the user chose it) flags \Deleted and expunges that one message. */
+export const DELETE_MODES = ['trash', 'expunge'] as const;
+export type DeleteMode = (typeof DELETE_MODES)[number];
+
+const folderPath = v.pipe(v.string(), v.minLength(1), v.maxLength(512));
+
 export const AccountStatusSchema = v.strictObject({
   id: accountId,
   label: shortText,
@@ -79,6 +85,10 @@ export const AccountStatusSchema = v.strictObject({
   webmailUrl: v.optional(shortText),
   /** How many unread previews the helper keeps and sends for this account. */
   previewCount: v.optional(v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(500))),
+  /** Folders the user chose for archive and delete; absent: the helper finds the usual ones. */
+  archiveFolder: v.optional(folderPath),
+  trashFolder: v.optional(folderPath),
+  deleteMode: v.optional(v.picklist(DELETE_MODES)),
 });
 export type AccountStatus = v.InferOutput<typeof AccountStatusSchema>;
 
@@ -106,8 +116,12 @@ export type NewAccount = v.InferOutput<typeof NewAccountSchema>;
 export const AccountChangesSchema = v.strictObject({
   label: v.optional(shortText),
   password: v.optional(v.pipe(v.string(), v.minLength(1), v.maxLength(1024))),
-  watchedFolders: v.optional(v.pipe(v.array(v.pipe(v.string(), v.minLength(1), v.maxLength(512))), v.maxLength(32))),
+  watchedFolders: v.optional(v.pipe(v.array(folderPath), v.maxLength(32))),
   previewCount: v.optional(v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(500))),
+  /** A folder that does not exist yet is created on the server (the user typed a new name). */
+  archiveFolder: v.optional(folderPath),
+  trashFolder: v.optional(folderPath),
+  deleteMode: v.optional(v.picklist(DELETE_MODES)),
 });
 export type AccountChanges = v.InferOutput<typeof AccountChangesSchema>;
 
@@ -157,6 +171,7 @@ export const ClientMessageSchema = v.variant('type', [
   request('remove-account', { accountId }),
   request('retry-login', { accountId }),
   request('get-login-log', { accountId }),
+  request('list-folders', { accountId }),
 ]);
 export type ClientMessage = v.InferOutput<typeof ClientMessageSchema>;
 export type ClientRequestType = ClientMessage['type'];
@@ -176,6 +191,16 @@ export const BodySchema = v.strictObject({
 });
 export type Body = v.InferOutput<typeof BodySchema>;
 
+export const FolderSchema = v.strictObject({ path: folderPath, specialUse: v.optional(shortText) });
+export type Folder = v.InferOutput<typeof FolderSchema>;
+/** Folders of an account, and the ones archive and delete would use now (absent: none found). */
+export const FolderListSchema = v.strictObject({
+  folders: v.pipe(v.array(FolderSchema), v.maxLength(2000)),
+  archive: v.optional(folderPath),
+  trash: v.optional(folderPath),
+});
+export type FolderList = v.InferOutput<typeof FolderListSchema>;
+
 const Empty = v.strictObject({});
 export const ResultSchemas = {
   pair: v.strictObject({ token: v.string() }),
@@ -192,6 +217,7 @@ export const ResultSchemas = {
   'remove-account': Empty,
   'retry-login': Empty,
   'get-login-log': v.strictObject({ entries: v.array(LoginLogEntrySchema) }),
+  'list-folders': FolderListSchema,
 } satisfies Record<ClientRequestType, v.GenericSchema>;
 export type ResultOf<T extends ClientRequestType> = v.InferOutput<(typeof ResultSchemas)[T]>;
 

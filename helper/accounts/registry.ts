@@ -5,7 +5,7 @@
  */
 import { EventEmitter } from 'node:events';
 import { join } from 'node:path';
-import type { AccountChanges, AccountStatus, Body, LoginLogEntry, MessageKey, NewAccount } from '../../protocol';
+import type { AccountChanges, AccountStatus, Body, FolderList, LoginLogEntry, MessageKey, NewAccount } from '../../protocol';
 import { AccountSession, SessionError, type SessionDelta, type SessionSnapshot, type SessionTuning } from '../mail/account-session';
 import type { Clock } from '../mail/clock';
 import { systemClock } from '../mail/clock';
@@ -202,6 +202,9 @@ export class AccountRegistry extends EventEmitter implements MailService {
   async updateAccount(accountId: string, changes: AccountChanges): Promise<AccountStatus> {
     const entry = this.entry(accountId);
     const { password, ...settings } = changes;
+    // A folder the user typed that the server lacks is created first, so a saved choice always exists.
+    const named = [settings.archiveFolder, settings.deleteMode === 'expunge' ? undefined : settings.trashFolder].filter((p): p is string => !!p);
+    if (named.length > 0) await this.act(accountId, (s) => s.ensureFolders(named));
     if (Object.keys(settings).length > 0) {
       await this.saveConfig(updateAccount(this.config, accountId, settings));
       // The session holds this same object: label, folders and preview count apply at once.
@@ -239,6 +242,15 @@ export class AccountRegistry extends EventEmitter implements MailService {
 
   async loginLog(accountId: string): Promise<LoginLogEntry[]> {
     return this.entry(accountId).policy.log();
+  }
+
+  async listFolders(accountId: string): Promise<FolderList> {
+    const { folders, archive, trash } = await this.act(accountId, (s) => s.listFolders());
+    return {
+      folders: folders.slice(0, 2000).map(({ path, specialUse }) => ({ path, ...(specialUse ? { specialUse } : {}) })),
+      ...(archive ? { archive } : {}),
+      ...(trash ? { trash } : {}),
+    };
   }
 
   // ------------------------------------------------------------------ internals
@@ -311,6 +323,9 @@ export class AccountRegistry extends EventEmitter implements MailService {
       unreadCount: session.unreadCount,
       passwordStore: this.opts.secrets.kind,
       previewCount: account.previewCount,
+      ...(account.archiveFolder ? { archiveFolder: account.archiveFolder } : {}),
+      ...(account.trashFolder ? { trashFolder: account.trashFolder } : {}),
+      ...(account.deleteMode ? { deleteMode: account.deleteMode } : {}),
       ...(account.kind === 'icloud' || isIcloudHost(account.host) ? { webmailUrl: ICLOUD_WEBMAIL } : {}),
     };
   }

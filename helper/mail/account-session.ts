@@ -7,13 +7,13 @@
  */
 import { EventEmitter } from 'node:events';
 import { ImapFlow, type ImapFlowOptions, type MailboxObject } from 'imapflow';
-import type { AccountState, Body, MessageKey, Preview } from '../../protocol';
+import type { AccountState, Body, DeleteMode, MessageKey, Preview } from '../../protocol';
 import { systemClock, withDeadline, DeadlineError, type Clock } from './clock';
 import { LivenessWatch, type ProbeReason } from './liveness';
 import { MailboxView, type UnreadChange } from './mailbox-view';
 import type { NewMailMarks } from './new-mail-marks';
 import { fetchBody, fetchPreviews } from './message-fetch';
-import { findSpecialFolder } from './folders';
+import { missingFolderMessage, pickFolder, type FolderUse, type ListedFolder } from './folders';
 import { classifyLoginError, checkPasswordShape } from '../policy/login-policy';
 import type { AttemptOutcome, Decision, LoginTrigger } from '../policy/login-policy';
 
@@ -29,6 +29,8 @@ export interface SessionAccount {
   username: string;
   watchedFolders: string[];
   archiveFolder?: string;
+  trashFolder?: string;
+  deleteMode?: DeleteMode;
   previewCount: number;
 }
 
@@ -101,7 +103,7 @@ export interface SessionDeps {
 
 export class SessionError extends Error {
   constructor(
-    readonly code: 'not-connected' | 'not-found' | 'server-refused',
+    readonly code: 'not-connected' | 'not-found' | 'server-refused' | 'invalid',
     message: string,
   ) {
     super(message);
@@ -130,6 +132,11 @@ export class AccountSession extends EventEmitter {
   private needsSnapshot = true;
   private running: Promise<void> | null = null;
   private pending = emptyPending();
+
+  /** The account's settings; the registry changes them in place when the user edits the account. */
+  get account(): SessionAccount {
+    return this.deps.account;
+  }
 
   constructor(private readonly deps: SessionDeps) {
     super();
@@ -558,19 +565,58 @@ export class AccountSession extends EventEmitter {
   }
 
   delete(key: MessageKey): Promise<void> {
-    return this.moveTo(key, '\\Trash');
+    if (this.deps.account.deleteMode !== 'expunge') return this.moveTo(key, '\\Trash');
+    return this.forEachMailbox([key], async (client, uids) => {
+      // Without UIDPLUS, EXPUNGE would also remove every message another client flagged \Deleted.
+      if (!client.capabilities.has('UIDPLUS')) {
+        throw new SessionError('server-refused', 'This server cannot delete a single message for good. Choose a trash folder in the account\'s settings ("Archive and delete").');
+      }
+      if (!(await client.messageDelete(uids, { uid: true }))) throw new SessionError('server-refused', 'The server did not delete the message.');
+    });
   }
 
-  private async moveTo(key: MessageKey, use: '\\Archive' | '\\Trash'): Promise<void> {
-    await this.forEachMailbox([key], async (client, uids) => {
-      const target = await findSpecialFolder(client, use, use === '\\Archive' ? this.deps.account.archiveFolder : undefined);
-      if (!target) {
-        const what = use === '\\Archive' ? 'an archive folder: set one in the account settings' : 'a trash folder';
-        throw new SessionError('not-found', `This account has no ${what}.`);
+  /** The account's folders, and the ones archive and delete would use now. */
+  listFolders(): Promise<{ folders: ListedFolder[]; archive?: string; trash?: string }> {
+    return this.enqueue('list folders', async () => {
+      const folders = await this.listSelectable(this.requireClient());
+      const archive = pickFolder(folders, '\\Archive', this.deps.account.archiveFolder);
+      const trash = pickFolder(folders, '\\Trash', this.deps.account.trashFolder);
+      return { folders, ...(archive ? { archive } : {}), ...(trash ? { trash } : {}) };
+    });
+  }
+
+  /** Creates each folder the user named that the server does not have yet. */
+  ensureFolders(paths: string[]): Promise<void> {
+    return this.enqueue('create folders', async () => {
+      const client = this.requireClient();
+      const existing = new Set((await this.listSelectable(client)).map((f) => f.path));
+      for (const path of paths) {
+        if (existing.has(path)) continue;
+        try {
+          await client.mailboxCreate(path);
+        } catch (err) {
+          throw new SessionError('server-refused', `The server did not create the folder "${path}": ${errorMessage(err).slice(0, 200)}`);
+        }
       }
+    });
+  }
+
+  private async listSelectable(client: ImapFlow): Promise<ListedFolder[]> {
+    const listed = await client.list();
+    return listed
+      .filter((f) => !f.flags.has('\\Noselect') && !f.flags.has('\\NonExistent'))
+      .map((f) => ({ path: f.path, ...(f.specialUse ? { specialUse: f.specialUse } : {}), ...(f.delimiter ? { delimiter: f.delimiter } : {}) }));
+  }
+
+  private async moveTo(key: MessageKey, use: FolderUse): Promise<void> {
+    const configured = use === '\\Archive' ? this.deps.account.archiveFolder : this.deps.account.trashFolder;
+    await this.forEachMailbox([key], async (client, uids) => {
+      const target = pickFolder(await this.listSelectable(client), use, configured);
+      if (!target) throw new SessionError('not-found', missingFolderMessage(use, configured));
+      if (target === key.mailbox) throw new SessionError('invalid', `This message is already in "${target}".`);
       // imapflow falls back to COPY + \Deleted + UID EXPUNGE where the server has no MOVE (iCloud).
       const result = await client.messageMove(uids, target, { uid: true });
-      if (!result) throw new SessionError('server-refused', `The server did not move the message to ${target}.`);
+      if (!result) throw new SessionError('server-refused', `The server did not move the message to "${target}".`);
     });
   }
 

@@ -5,7 +5,7 @@
  */
 import { join } from 'node:path';
 import * as v from 'valibot';
-import { ACCOUNT_KINDS } from '../../protocol';
+import { ACCOUNT_KINDS, DELETE_MODES } from '../../protocol';
 import { AccountIdSchema } from './account-id';
 import { corruptFile, readJson, writeJsonAtomic } from './atomic-file';
 
@@ -26,6 +26,9 @@ const AccountConfigSchema = v.strictObject({
   /** Besides INBOX, which is always watched. */
   watchedFolders: v.optional(v.pipe(v.array(folder), v.maxLength(32)), []),
   archiveFolder: v.optional(folder),
+  trashFolder: v.optional(folder),
+  /** `expunge` only where the user chose it: delete then removes the message for good. */
+  deleteMode: v.optional(v.picklist(DELETE_MODES)),
   previewCount: v.optional(v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(500)), DEFAULT_PREVIEW_COUNT),
 });
 

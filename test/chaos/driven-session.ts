@@ -114,7 +114,7 @@ export class DrivenSession {
     this.tuning = parts.tuning;
     this.session = parts.session;
     this.policy = parts.policy;
-    this.recorder = new SessionRecorder(this.session);
+    this.recorder = new SessionRecorder(this.session, this.session.account);
     this.session.on('status', (status: SessionStatus) => this.timeline.push({ at: this.clock.elapsed, state: status.state, reason: status.reason }));
     this.connections = new ConnectionWatch(opts.link, this.clock);
   }

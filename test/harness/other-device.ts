@@ -23,6 +23,13 @@ export interface OtherDevice {
   flagsOf(mailbox: string, uid: number): Promise<string[]>;
   /** UIDs in ascending order. */
   listUids(mailbox: string): Promise<number[]>;
+  /** Subjects of the messages in a mailbox, in UID order (what tests driving a UI can check). */
+  subjects(mailbox: string): Promise<string[]>;
+  /** Moves one message elsewhere, as another mail app would. */
+  move(mailbox: string, uid: number, target: string): Promise<void>;
+  createFolder(path: string): Promise<void>;
+  /** Every folder's path. */
+  folders(): Promise<string[]>;
   close(): Promise<void>;
 }
 
@@ -74,6 +81,21 @@ export async function connectOtherDevice({ host, port, user, pass }: OtherDevice
         const uids = await client.search({ all: true }, { uid: true });
         return (uids || []).sort((a, b) => a - b);
       }),
+    subjects: (mailbox) =>
+      inMailbox(mailbox, async () => {
+        await client.noop();
+        if (!client.mailbox || client.mailbox.exists === 0) return [];
+        const messages = await client.fetchAll('1:*', { uid: true, envelope: true });
+        return messages.sort((a, b) => a.uid - b.uid).map((m) => m.envelope?.subject ?? '');
+      }),
+    move: (mailbox, uid, target) =>
+      inMailbox(mailbox, async () => {
+        if (!(await client.messageMove(uidRange(uid), target, { uid: true }))) throw new Error(`could not move UID ${uid} to ${target}`);
+      }),
+    async createFolder(path) {
+      await client.mailboxCreate(path);
+    },
+    folders: async () => (await client.list()).map((f) => f.path),
     async close() {
       if (client.usable) await client.logout();
       else client.close();

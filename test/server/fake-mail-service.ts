@@ -15,6 +15,7 @@ import {
   type AccountChanges,
   type AccountStatus,
   type Body,
+  type FolderList,
   type LoginLogEntry,
   type MessageKey,
   type NewAccount,
@@ -154,6 +155,11 @@ export class FakeMailService implements MailService {
   async loginLog(accountId: string): Promise<LoginLogEntry[]> {
     this.enter('loginLog', [accountId], accountId);
     return [{ at: 1_700_000_000_000, outcome: 'success', reason: 'Logged in.', trigger: 'start' }];
+  }
+
+  async listFolders(accountId: string): Promise<FolderList> {
+    this.enter('listFolders', [accountId], accountId);
+    return { folders: [{ path: 'INBOX' }, { path: 'Archive', specialUse: '\\Archive' }], archive: 'Archive' };
   }
 
   /** Records the call, then fails as asked or as the contract says for an unknown account. */

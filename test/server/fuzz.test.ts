@@ -48,6 +48,7 @@ function fuzzer(random: () => number) {
       changes: { ...(chance(0.5) ? { label: 'Renamed' } : {}), ...(chance(0.3) ? { password: PASSWORD } : {}), ...(chance(0.3) ? { previewCount: int(1, 500) } : {}) },
     }),
     'remove-account': () => ({ accountId: accountId() }),
+    'list-folders': () => ({ accountId: accountId() }),
     'retry-login': () => ({ accountId: accountId() }),
     'get-login-log': () => ({ accountId: accountId() }),
   };
@@ -170,6 +171,8 @@ function callFor(m: ClientMessage): RecordedCall | null {
       return { method: 'retryLogin', args: [m.accountId] };
     case 'get-login-log':
       return { method: 'loginLog', args: [m.accountId] };
+    case 'list-folders':
+      return { method: 'listFolders', args: [m.accountId] };
     case 'ping':
     case 'auth':
     case 'pair':
