@@ -4,9 +4,10 @@ import type { AccountStatus, LoginLogEntry } from '../protocol';
 import { fullDate, untilText } from '../extension/format';
 import { APP_PASSWORD_SHAPE_MESSAGE, normalizeAppPassword } from '../extension/password';
 import { AppPasswordHelp } from './AppPasswordHelp';
+import { FolderSettings, type FolderIntents } from './FolderSettings';
 import { Outcome, useAction } from './useAction';
 
-export interface AccountIntents {
+export interface AccountIntents extends FolderIntents {
   removeAccount(id: string): Promise<void>;
   retryLogin(id: string): Promise<void>;
   loginLog(id: string): Promise<LoginLogEntry[]>;
@@ -162,6 +163,7 @@ export function AccountCard({ account, webmailUrl, now, on }: Props) {
           Save
         </button>
       </form>
+      <FolderSettings account={account} on={on} />
       {account.kind === 'imap' && !account.webmailUrl && (
         <form
           class="row"

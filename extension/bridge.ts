@@ -15,6 +15,8 @@ export const UI_PORT_NAME = 'ui';
 export interface UiSnapshot {
   state: ExtensionState;
   settings: Settings;
+  /** This browser holds a token for the helper (whether or not the helper is running now). */
+  paired: boolean;
   /** False on Safari: it has no notifications API for extensions. */
   notificationsSupported: boolean;
 }

@@ -85,7 +85,7 @@ export function backoffDelay(attempt: number, random: () => number): number {
   return Math.round(ceiling / 2 + (random() * ceiling) / 2);
 }
 
-export const START_HELPER_HINT = 'Start it with `npm start` (or `helper start`).';
+export const START_HELPER_HINT = 'Start it with `npm start` (or `npm run helper start`).';
 
 export interface ConnectionDeps {
   createSocket: SocketFactory;

@@ -24,7 +24,7 @@ function fakeLink() {
 }
 
 const connected = (accounts: AccountView[]): ExtensionState => ({ connection: { phase: 'connected' }, accounts });
-const snapshot = (state: ExtensionState, settings = defaultSettings): UiSnapshot => ({ state, settings, notificationsSupported: true });
+const snapshot = (state: ExtensionState, settings = defaultSettings): UiSnapshot => ({ state, settings, paired: state.connection.phase === 'connected', notificationsSupported: true });
 
 function setup(cached: AccountView[] | (() => Promise<AccountView[]>) = []) {
   const f = fakeLink();
