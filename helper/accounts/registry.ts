@@ -215,6 +215,8 @@ export class AccountRegistry extends EventEmitter implements MailService {
       await entry.policy.newPassword();
       entry.session.wake();
     }
+    // A new preview count changes the list itself: the session sends it whole, so every browser shows that many.
+    if (settings.previewCount !== undefined) entry.session.previewCountChanged();
     const status = this.status(entry);
     this.emit('account', status);
     return status;

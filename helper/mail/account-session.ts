@@ -408,6 +408,15 @@ export class AccountSession extends EventEmitter {
     await this.publish(view, change, mailbox.uidNext - 1, fresh || this.needsSnapshot);
   }
 
+  /**
+   * The preview count changed: fetch what a larger count lacks and send the whole list again.
+   * Without a connection the next sync sends it anyway.
+   */
+  previewCountChanged(): void {
+    this.needsSnapshot = true;
+    if (this.client?.usable) void this.enqueue('resend previews', () => this.refreshSelected()).catch(() => undefined);
+  }
+
   private async refreshSelected(): Promise<void> {
     const mailbox = this.requireClient().mailbox;
     if (mailbox) await this.syncSelected(mailbox);
