@@ -3,6 +3,7 @@
  */
 import type { MessageStructureObject } from 'imapflow';
 import type { Attachment } from '../../protocol';
+import type { ContentInfo } from './mime-prefix';
 import { oneLine } from './mime-text';
 import type { TextPartChoice } from './text-part';
 
@@ -36,12 +37,24 @@ function* leaves(node: MessageStructureObject, parent: MessageStructureObject | 
   else for (const child of node.childNodes ?? []) yield* leaves(child, node);
 }
 
+/**
+ * A message that is one part and not text (a scanner's PDF): that part, sized from the whole
+ * message (RFC822.SIZE), as its BODYSTRUCTURE is not read.
+ */
+export function singlePartAttachment(info: ContentInfo, messageSize: number): AttachmentList {
+  return { list: [attachment(info.name ?? '', info.type, messageSize, info.encoding)], total: 1 };
+}
+
 function describe(node: MessageStructureObject): Attachment {
-  const name = oneLine(node.dispositionParameters?.filename ?? node.parameters?.name ?? '');
+  return attachment(node.dispositionParameters?.filename ?? node.parameters?.name ?? '', node.type, node.size ?? 0, node.encoding);
+}
+
+function attachment(rawName: string, type: string, encodedSize: number, encoding: string | undefined): Attachment {
+  const name = oneLine(rawName);
   return {
     name: name.length > MAX_ATTACHMENT_NAME ? `${name.slice(0, MAX_ATTACHMENT_NAME - 1)}…` : name,
-    type: oneLine(node.type).slice(0, 127),
-    size: decodedSize(node.size ?? 0, node.encoding),
+    type: oneLine(type).slice(0, 127),
+    size: decodedSize(encodedSize, encoding),
   };
 }
 

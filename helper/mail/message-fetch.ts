@@ -7,31 +7,32 @@
  * A new message: FLAGS, INTERNALDATE, five header fields and the first bytes of the body
  * (`BODY.PEEK[TEXT]<0.6K>`), where mime-prefix finds the text. No BODYSTRUCTURE: it is as long as
  * the sender makes it, and IMAP cannot read part of it.
- * Opening one: BODYSTRUCTURE (to find the text part anywhere and name the attachments), four
- * header fields, then at most 40 KiB of the text part.
+ * Opening one: the header fields shown and the top Content-Type, To (8 KiB: the first 50
+ * recipients and a count), at most 40 KiB of the text, and only for a multipart BODYSTRUCTURE,
+ * to find the text part anywhere and name the attachments: the one read whose length the sender
+ * sets (5,000 parts, a 1 MB file name), as IMAP cannot read part of it.
  */
 import type { FetchMessageObject, ImapFlow, MessageStructureObject } from 'imapflow';
 import type { Address, Body, MessageKey, Preview } from '../../protocol';
 import { parseAddressList, parseSender } from './addresses';
-import { listAttachments } from './attachments';
+import { listAttachments, singlePartAttachment, type AttachmentList } from './attachments';
 import { fetchHeaderFields, type HeaderField } from './header-fields';
 import type { MailboxView } from './mailbox-view';
-import { contentInfo, textOfPrefix, type PrefixText } from './mime-prefix';
+import { contentInfo, textOfPrefix, type ContentInfo, type PrefixText } from './mime-prefix';
 import { BODY_MAX_BYTES, SNIPPET_MAX_BYTES, bodyText, decodeHeader, decodePartText, makeSnippet } from './mime-text';
-import { chooseTextPart, type TextPartChoice } from './text-part';
+import { chooseTextPart } from './text-part';
 
 const PREVIEW_FIELDS = ['FROM', 'SUBJECT', 'DATE', 'CONTENT-TYPE', 'CONTENT-TRANSFER-ENCODING'] as const;
-/** Per round of header fields of a new message: at most one round per field. */
-const PREVIEW_FIELD_BYTES = 1536;
-const BODY_FIELDS = ['FROM', 'SUBJECT', 'DATE'] as const;
-const BODY_FIELD_BYTES = 2048;
+/** Per round of header fields: at most one round per field. */
+const FIELD_BYTES = 1536;
+const BODY_FIELDS = ['FROM', 'SUBJECT', 'DATE', 'CONTENT-TYPE', 'CONTENT-TRANSFER-ENCODING', 'CONTENT-DISPOSITION'] as const;
 /** Enough for about 200 recipients, all listed or counted; beyond, the count is "more than". */
 const TO_BYTES = 8192;
 const MAX_TO = 50;
 const MAX_SUBJECT = 4096;
 
 export async function fetchPreviews(client: ImapFlow, view: MailboxView, uids: number[]): Promise<Preview[]> {
-  const reads = await fetchHeaderFields(client, uids, PREVIEW_FIELDS, PREVIEW_FIELD_BYTES, {
+  const reads = await fetchHeaderFields(client, uids, PREVIEW_FIELDS, FIELD_BYTES, {
     flags: true,
     internalDate: true,
     bodyParts: [{ key: 'TEXT', start: 0, maxLength: SNIPPET_MAX_BYTES + 1 }],
@@ -55,14 +56,23 @@ function previewText(row: FetchMessageObject, fields: Map<string, HeaderField>):
 }
 
 export async function fetchBody(client: ImapFlow, key: MessageKey): Promise<Body | null> {
-  const read = (await fetchHeaderFields(client, [key.uid], BODY_FIELDS, BODY_FIELD_BYTES, { internalDate: true, bodyStructure: true })).get(key.uid);
+  const read = (await fetchHeaderFields(client, [key.uid], BODY_FIELDS, FIELD_BYTES, { internalDate: true, size: true })).get(key.uid);
   if (!read) return null;
-  const toField = (await fetchHeaderFields(client, [key.uid], ['TO'], TO_BYTES)).get(key.uid)?.fields.get('TO');
+  const top = contentInfo({
+    contentType: read.fields.get('CONTENT-TYPE')?.value,
+    encoding: read.fields.get('CONTENT-TRANSFER-ENCODING')?.value,
+    disposition: read.fields.get('CONTENT-DISPOSITION')?.value,
+  });
+  const multipart = top.type.startsWith('multipart/');
+  // BODYSTRUCTURE is as long as the sender makes it (a 1 MB parameter, 5,000 parts): read only
+  // when there are parts to find the text among and to name.
+  const second = (await fetchHeaderFields(client, [key.uid], ['TO'], TO_BYTES, multipart ? { bodyStructure: true } : {})).get(key.uid);
+  const toField = second?.fields.get('TO');
   const to = toField ? parseAddressList(toField.value, toField.cut, MAX_TO) : { list: [], total: 0, cut: false };
-  const structure = read.row.bodyStructure;
-  const choice = structure ? chooseTextPart(structure) : null;
-  const attachments = structure ? listAttachments(structure, choice) : { list: [], total: 0 };
-  const found = structure ? await fetchText(client, key.uid, structure, choice, attachments.total) : null;
+  const structure = second?.row.bodyStructure;
+  const { found, attachments } = structure
+    ? await partsOfMultipart(client, key.uid, structure)
+    : await partOfSinglePart(client, key.uid, top, read.row.size ?? 0);
   return {
     key,
     ...shownHeaders(read.fields, read.row),
@@ -75,29 +85,42 @@ export async function fetchBody(client: ImapFlow, key: MessageKey): Promise<Body
   };
 }
 
+interface OpenedParts {
+  found: PrefixText | null;
+  attachments: AttachmentList;
+}
+
+/** A message that is one part: its text whatever it is called, or, when not text, an attachment. */
+async function partOfSinglePart(client: ImapFlow, uid: number, top: ContentInfo, messageSize: number): Promise<OpenedParts> {
+  if (!top.type.startsWith('text/') && top.type !== 'message/rfc822') return { found: null, attachments: singlePartAttachment(top, messageSize) };
+  const raw = await fetchSection(client, uid, 'TEXT');
+  const complete = raw.length <= BODY_MAX_BYTES;
+  return { found: textOfPrefix(complete ? raw : raw.subarray(0, BODY_MAX_BYTES), complete, top), attachments: { list: [], total: 0 } };
+}
+
 /**
- * The start of the text part. A multipart whose structure the server could not make out (a
- * boundary that never comes, or none) shows as one empty text part and nothing else: its text is
- * then looked for in the body itself.
+ * The start of the text part, found in BODYSTRUCTURE wherever it is. A multipart whose structure
+ * the server could not make out (a boundary that never comes, or none) shows as one empty text
+ * part and nothing else: its text is then looked for in the body itself.
  */
-async function fetchText(
-  client: ImapFlow,
-  uid: number,
-  structure: MessageStructureObject,
-  choice: TextPartChoice | null,
-  attachmentCount: number,
-): Promise<PrefixText | null> {
-  const unreadable = structure.type.startsWith('multipart/') && (choice?.size ?? 0) === 0 && attachmentCount === 0;
-  if (!choice && !unreadable) return null;
-  const section = unreadable ? 'TEXT' : choice!.part;
-  const row = await client.fetchOne(String(uid), { uid: true, bodyParts: [{ key: section, start: 0, maxLength: BODY_MAX_BYTES + 1 }] }, { uid: true });
-  const raw = row ? partBytes(row, section.toLowerCase()) : undefined;
-  if (!raw) return null;
+async function partsOfMultipart(client: ImapFlow, uid: number, structure: MessageStructureObject): Promise<OpenedParts> {
+  const choice = chooseTextPart(structure);
+  const attachments = listAttachments(structure, choice);
+  const unreadable = (choice?.size ?? 0) === 0 && attachments.total === 0;
+  if (!choice && !unreadable) return { found: null, attachments };
+  const raw = await fetchSection(client, uid, unreadable ? 'TEXT' : choice!.part);
   const complete = raw.length <= BODY_MAX_BYTES;
   const bytes = complete ? raw : raw.subarray(0, BODY_MAX_BYTES);
-  if (!unreadable) return { bytes, choice: choice!, complete };
+  if (!unreadable) return { found: { bytes, choice: choice!, complete }, attachments };
   const top = contentInfo({ encoding: structure.encoding });
-  return textOfPrefix(bytes, complete, { ...top, type: structure.type, ...(structure.parameters?.boundary ? { boundary: structure.parameters.boundary } : {}) });
+  const boundary = structure.parameters?.boundary;
+  return { found: textOfPrefix(bytes, complete, { ...top, type: structure.type, ...(boundary ? { boundary } : {}) }), attachments };
+}
+
+/** At most BODY_MAX_BYTES of a section, and one byte more to tell whether there was more. */
+async function fetchSection(client: ImapFlow, uid: number, section: string): Promise<Buffer> {
+  const row = await client.fetchOne(String(uid), { uid: true, bodyParts: [{ key: section, start: 0, maxLength: BODY_MAX_BYTES + 1 }] }, { uid: true });
+  return (row ? partBytes(row, section.toLowerCase()) : undefined) ?? Buffer.alloc(0);
 }
 
 /** The fields a list row and the reader's head show, each with whether it was cut. */

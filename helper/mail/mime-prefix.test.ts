@@ -17,7 +17,8 @@ describe('contentInfo', () => {
     expect(top(undefined).type).toBe('text/plain');
     expect(top(';;;===;').type).toBe('text/plain');
     expect(top('text').type).toBe('text/plain');
-    expect(top('text/plain; name="notes.txt"').attachment).toBe(true);
+    expect(top('text/plain; name="notes.txt"')).toMatchObject({ attachment: true, name: 'notes.txt' });
+    expect(contentInfo({ contentType: 'application/pdf', disposition: "attachment; filename*=utf-8''R%C3%A9sum%C3%A9.pdf" }).name).toBe('Résumé.pdf');
   });
 });
 

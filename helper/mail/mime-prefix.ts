@@ -17,6 +17,8 @@ export interface ContentInfo {
   encoding: string;
   /** Marked as an attachment, or named: not the message's own text. */
   attachment: boolean;
+  /** The file name given (Content-Disposition's filename, else Content-Type's name). */
+  name?: string;
 }
 
 export interface PrefixText {
@@ -34,12 +36,14 @@ export function contentInfo(headers: { contentType?: string; encoding?: string; 
   const type = libmime.parseHeaderValue(headers.contentType ?? '');
   const disposition = libmime.parseHeaderValue(headers.disposition ?? '');
   const value = type.value.trim().toLowerCase();
+  const name = disposition.params.filename || type.params.name;
   return {
     type: TYPE.test(value) ? value : 'text/plain',
     charset: type.params.charset?.trim() || 'utf-8',
     ...(type.params.boundary ? { boundary: type.params.boundary } : {}),
     encoding: headers.encoding?.trim().toLowerCase() || '7bit',
-    attachment: disposition.value.trim().toLowerCase() === 'attachment' || Boolean(disposition.params.filename || type.params.name),
+    attachment: disposition.value.trim().toLowerCase() === 'attachment' || Boolean(name),
+    ...(name ? { name } : {}),
   };
 }
 

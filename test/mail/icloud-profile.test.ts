@@ -88,9 +88,15 @@ describe('iCloud-shaped server', () => {
     expect(noText.snippet).toBe('');
     const body = await s.session.getBody(noText.key, false);
     expect(body.text).toBe('');
-    // Named with its size from BODYSTRUCTURE (base64's encoded size, decoded), nothing downloaded.
-    expect(body.attachments).toEqual([{ name: 'p.png', type: 'image/png', size: 2000 }]);
+    // The message is that one part: named from its header, sized from the whole message (its
+    // base64 decoded, so the header's few hundred bytes are all that is over), nothing downloaded.
+    expect(body.attachments).toEqual([{ name: 'p.png', type: 'image/png', size: expect.any(Number) }]);
+    expect(body.attachments[0].size).toBeGreaterThanOrEqual(2000);
+    expect(body.attachments[0].size).toBeLessThan(2000 + 400);
     expect(body.attachmentTotal).toBe(1);
+    const multipart = await deliver(s, buildMessage({ subject: 'Picture and words', text: 'See the picture.', attachment: { size: 2000, filename: 'p.png', contentType: 'image/png' } }));
+    // In a multipart, from BODYSTRUCTURE: base64's encoded size, decoded.
+    expect((await s.session.getBody(multipart.key, false)).attachments).toEqual([{ name: 'p.png', type: 'image/png', size: 2000 }]);
 
     const full = await s.session.getBody(japanese.key, false);
     expect(full.text).toContain('明日の会議は十時からです。');
