@@ -6,7 +6,7 @@ import addressparser from 'nodemailer/lib/addressparser';
 import type { Address } from '../../protocol';
 import { decodeHeader, oneLine } from './mime-text';
 
-export const MAX_ADDRESS_CHARS = 1024;
+const MAX_ADDRESS_CHARS = 1024;
 
 export interface AddressList {
   /** The first `max` addresses. */
