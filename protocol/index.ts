@@ -52,6 +52,10 @@ export const PreviewSchema = v.strictObject({
   date: timestamp,
   snippet: v.pipe(v.string(), v.maxLength(1024)),
   seen: v.boolean(),
+  /** The helper reads a bounded slice of each header field: true when the subject went on beyond it. */
+  subjectCut: v.optional(v.boolean()),
+  /** True when the From field went on beyond the slice read (a name shown in part, no address). */
+  fromCut: v.optional(v.boolean()),
 });
 export type Preview = v.InferOutput<typeof PreviewSchema>;
 
@@ -179,15 +183,38 @@ export type ClientRequest<T extends ClientRequestType> = Extract<ClientMessage, 
 
 // ---------------------------------------------------------------- results, per request type
 
+/** An attachment named in the reader; nothing of it is downloaded. */
+export const AttachmentSchema = v.strictObject({
+  /** File name as given (may be empty); cut to 200 characters, ending in "…" when cut. */
+  name: v.pipe(v.string(), v.maxLength(200)),
+  /** MIME type, lower-case, e.g. "application/pdf". */
+  type: v.pipe(v.string(), v.maxLength(127)),
+  /** Bytes once decoded, estimated from the server's encoded size (BODYSTRUCTURE). */
+  size: count,
+});
+export type Attachment = v.InferOutput<typeof AttachmentSchema>;
+
 export const BodySchema = v.strictObject({
   key: MessageKeySchema,
   from: AddressSchema,
+  /** The first recipients of To (at most 50). */
   to: v.pipe(v.array(AddressSchema), v.maxLength(50)),
+  /** Recipients in To as read: `toTotal - to.length` more than listed ("and 47 more"). */
+  toTotal: count,
+  /** True when the To field went on beyond the slice read: there are more than toTotal. */
+  toCut: v.optional(v.boolean()),
   subject: v.pipe(v.string(), v.maxLength(4096)),
+  subjectCut: v.optional(v.boolean()),
+  fromCut: v.optional(v.boolean()),
   date: timestamp,
   /** Plain text. HTML mail arrives here already converted; the extension renders it as text. */
   text: v.string(),
+  /** The text is the start of the message's text: the rest is in webmail. */
   truncated: v.boolean(),
+  /** The first 20 attachments. */
+  attachments: v.pipe(v.array(AttachmentSchema), v.maxLength(20)),
+  /** How many attachments the message has (more than listed when over 20). */
+  attachmentTotal: count,
 });
 export type Body = v.InferOutput<typeof BodySchema>;
 

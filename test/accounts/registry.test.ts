@@ -98,8 +98,8 @@ describe('AccountRegistry', () => {
 
     // Restart: same files, a new registry. The message is not announced again; the log is kept.
     const again = await open();
-    const snap = await waitFor<{ previews: { uid: number }[] }>(again, 'snapshot', () => true, 'snapshot after restart');
-    expect(snap.previews.map((p) => p.uid)).toContain(uid);
+    const snap = await waitFor<{ previews: { key: { uid: number } }[] }>(again, 'snapshot', () => true, 'snapshot after restart');
+    expect(snap.previews.map((p) => p.key.uid)).toContain(uid);
     const log = await again.loginLog(added.id);
     expect(log.map((e) => e.outcome)).toEqual(['auth-rejected', 'success', 'success']);
     const notified: number[] = [];

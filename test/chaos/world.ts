@@ -3,6 +3,7 @@
  * and "another device" that APPENDs straight to Dovecot (never through the proxy).
  */
 import { startDovecot, type DovecotServer } from '../harness/dovecot';
+import type { DovecotProfile } from '../harness/dovecot-config';
 import { startProxy, type TcpProxy } from '../harness/proxy';
 import { connectOtherDevice, type OtherDevice } from '../harness/other-device';
 import { buildMessage } from '../harness/messages';
@@ -19,9 +20,9 @@ export interface World {
   stop(): Promise<void>;
 }
 
-export async function startWorld(user = 'chaos', pass = 'chaos-pass-Kq93x'): Promise<World> {
+export async function startWorld(user = 'chaos', pass = 'chaos-pass-Kq93x', profile: DovecotProfile = 'stock'): Promise<World> {
   recordSecret(pass);
-  const dovecot = await startDovecot({ profile: 'stock', users: [{ user, pass }] });
+  const dovecot = await startDovecot({ profile, users: [{ user, pass }] });
   const proxy = await startProxy({ targetHost: dovecot.host, targetPort: dovecot.port });
   const other = await connectOtherDevice({ host: dovecot.host, port: dovecot.port, user, pass });
   return {

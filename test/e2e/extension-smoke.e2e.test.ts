@@ -74,7 +74,10 @@ async function startFakeHelper() {
       if (m.type === 'ping') return result({ at: Date.now() });
       if (m.type === 'get-body') {
         const p = PREVIEWS.find((x) => x.key.uid === m.key.uid)!;
-        return result({ key: m.key, from: p.from, to: [{ address: 'me@icloud.com' }], subject: p.subject, date: p.date, text: HOSTILE_TEXT, truncated: false });
+        return result({
+          key: m.key, from: p.from, to: [{ address: 'me@icloud.com' }], toTotal: 1, subject: p.subject, date: p.date,
+          text: HOSTILE_TEXT, truncated: false, attachments: [], attachmentTotal: 0,
+        });
       }
       return result({});
     });

@@ -82,7 +82,7 @@ describe('popup model', () => {
     t.model.open('icloud', preview(1));
     expect(t.model.view.reader).toMatchObject({ accountId: 'icloud', seen: false, webmailUrl: 'https://www.icloud.com/mail/' });
     expect(t.helperCalls()[0].command).toEqual({ type: 'helper', call: { type: 'get-body', accountId: 'icloud', key: keyOf(preview(1)), markSeen: false } });
-    const body = { key: keyOf(preview(1)), from: {}, to: [], subject: 's', date: 1, text: 'hello', truncated: false };
+    const body = { key: keyOf(preview(1)), from: {}, to: [], toTotal: 0, subject: 's', date: 1, text: 'hello', truncated: false, attachments: [], attachmentTotal: 0 };
     t.helperCalls()[0].resolve(body);
     await flush();
     expect(t.model.view.reader).toMatchObject({ body, seen: false });
@@ -92,7 +92,7 @@ describe('popup model', () => {
     const t = setup();
     t.model.open('icloud', preview(1));
     t.model.back();
-    t.helperCalls()[0].resolve({ key: keyOf(preview(1)), from: {}, to: [], subject: 's', date: 1, text: 'late', truncated: false });
+    t.helperCalls()[0].resolve({ key: keyOf(preview(1)), from: {}, to: [], toTotal: 0, subject: 's', date: 1, text: 'late', truncated: false, attachments: [], attachmentTotal: 0 });
     await flush();
     expect(t.model.view.reader).toBeUndefined();
   });

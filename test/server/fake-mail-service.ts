@@ -96,7 +96,10 @@ export class FakeMailService implements MailService {
     const preview = snapshot.previews.find((p) => messageKeyString(p.key) === messageKeyString(key));
     if (!preview) throw new MailServiceError('not-found', 'That message is gone.');
     if (markSeen) this.removePreviews(snapshot, [key]);
-    return { key: preview.key, from: preview.from, to: [], subject: preview.subject, date: preview.date, text: `Body of ${preview.key.uid}`, truncated: false };
+    return {
+      key: preview.key, from: preview.from, to: [], toTotal: 0, subject: preview.subject, date: preview.date,
+      text: `Body of ${preview.key.uid}`, truncated: false, attachments: [], attachmentTotal: 0,
+    };
   }
 
   async setSeen(accountId: string, keys: MessageKey[], seen: boolean): Promise<void> {
