@@ -197,6 +197,36 @@ function PreferencesSection({ snapshot, on }: { snapshot: UiSnapshot; on: Settin
   );
 }
 
+function AccountsSection({ snapshot, now, on }: { snapshot: UiSnapshot; now: number; on: SettingsIntents }) {
+  // A removed account's card goes away with its own messages: the word that it is gone stays here.
+  const [removed, setRemoved] = useState<string | undefined>(undefined);
+  const connected = snapshot.state.connection.phase === 'connected';
+  const intents: SettingsIntents = {
+    ...on,
+    removeAccount: async (id) => {
+      const label = snapshot.state.accounts.find((a) => a.status.id === id)?.status.label ?? id;
+      await on.removeAccount(id);
+      setRemoved(`Removed ${label}.`);
+    },
+  };
+  return (
+    <section aria-labelledby="accounts-title">
+      <h2 id="accounts-title">Accounts</h2>
+      {removed && (
+        <p class="state" role="status">
+          {removed}
+        </p>
+      )}
+      {!connected && <p class="meta">Accounts can be changed while the helper is running and paired.</p>}
+      {snapshot.state.accounts.map(({ status }) => (
+        <AccountCard key={status.id} account={status} webmailUrl={snapshot.settings.webmailUrls[status.id] ?? ''} now={now} on={intents} />
+      ))}
+      {connected && snapshot.state.accounts.length === 0 && <p>No account yet: add one below.</p>}
+      {connected && <AccountForm onAdd={on.addAccount} />}
+    </section>
+  );
+}
+
 export function Settings({ snapshot, now, on }: Props) {
   if (!snapshot) {
     return (
@@ -206,20 +236,11 @@ export function Settings({ snapshot, now, on }: Props) {
       </main>
     );
   }
-  const connected = snapshot.state.connection.phase === 'connected';
   return (
     <main class="settings">
       <h1>Mail notifier settings</h1>
       <ConnectionSection snapshot={snapshot} on={on} />
-      <section aria-labelledby="accounts-title">
-        <h2 id="accounts-title">Accounts</h2>
-        {!connected && <p class="meta">Accounts can be changed while the helper is running and paired.</p>}
-        {snapshot.state.accounts.map(({ status }) => (
-          <AccountCard key={status.id} account={status} webmailUrl={snapshot.settings.webmailUrls[status.id] ?? ''} now={now} on={on} />
-        ))}
-        {connected && snapshot.state.accounts.length === 0 && <p>No account yet: add one below.</p>}
-        {connected && <AccountForm onAdd={on.addAccount} />}
-      </section>
+      <AccountsSection snapshot={snapshot} now={now} on={on} />
       <PreferencesSection snapshot={snapshot} on={on} />
     </main>
   );

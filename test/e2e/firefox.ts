@@ -60,8 +60,14 @@ export async function launchFirefoxWithExtension(extensionDir = FIREFOX_EXTENSIO
       const url = `${origin}/${name}.html`;
       // The navigation's own promise never settles for an extension page; its outcome is read below.
       page.goto(url, { timeout: 60_000 }).catch(() => undefined);
-      await page.waitForFunction((u) => location.href === u && document.readyState === 'complete', { timeout: 30_000, polling: 100 }, url);
-      return page;
+      // Asked again and again, as an evaluation can fail while the navigation replaces the document.
+      const deadline = Date.now() + 30_000;
+      for (;;) {
+        const loaded = await page.evaluate((u) => location.href === u && document.readyState === 'complete', url).catch(() => false);
+        if (loaded) return page;
+        if (Date.now() > deadline) throw new Error(`Firefox did not load ${url} within 30 s`);
+        await new Promise((r) => setTimeout(r, 100));
+      }
     },
     close: () => browser.close(),
   };

@@ -16,12 +16,15 @@ export interface JourneyBrowser {
   origin: string;
   open(page: 'popup' | 'options'): Promise<UiPage>;
   badge(): Promise<string>;
+  /** Notifications the extension has shown (in Firefox: shown since launch, as it closes them at once). */
   notificationIds(): Promise<string[]>;
   /**
    * Delivers a click on a notification (or on its button) through the browser's own event, as the
    * browser does when a person clicks it; undefined where the browser offers no way to (Firefox).
    */
   clickNotification?: (id: string, button?: number) => Promise<void>;
+  /** How many toolbar popups are open (Chromium can tell; Firefox can't click notifications anyway). */
+  openPopups?: () => Promise<number>;
   /** URLs of the tabs open now. */
   tabUrls(): Promise<string[]>;
   close(): Promise<void>;
@@ -58,6 +61,11 @@ export async function chromiumJourneyBrowser(): Promise<JourneyBrowser> {
         if (index === undefined) notifications.onClicked.dispatch(target);
         else notifications.onButtonClicked.dispatch(target, index);
       }, [id, button] as const),
+    openPopups: () =>
+      probe.evaluate(async () => {
+        const runtime = (globalThis as unknown as { chrome: { runtime: { getContexts(f: object): Promise<unknown[]> } } }).chrome.runtime;
+        return (await runtime.getContexts({ contextTypes: ['POPUP'] })).length;
+      }),
     tabUrls: async () => b.context.pages().filter((p) => p !== probe).map((p) => p.url()),
     close: () => b.close(),
   };
@@ -67,6 +75,13 @@ export async function firefoxJourneyBrowser(): Promise<JourneyBrowser> {
   const f = await launchFirefoxWithExtension();
   // Firefox gives no handle on the background page: an extension page of our own asks the APIs.
   const probe = await f.open('options');
+  // Headless Firefox has no alerts service: a notification is created and closed at once, so
+  // getAll() never lists it. Its `onClosed` event still names it, which is what is recorded here.
+  await probe.evaluate(() => {
+    const seen: string[] = [];
+    (globalThis as unknown as { notificationsSeen: string[] }).notificationsSeen = seen;
+    (globalThis as unknown as { browser: { notifications: { onClosed: { addListener(l: (id: string) => void): void } } } }).browser.notifications.onClosed.addListener((id) => seen.push(id));
+  });
   return {
     name: 'Firefox',
     origin: f.origin,
@@ -75,7 +90,11 @@ export async function firefoxJourneyBrowser(): Promise<JourneyBrowser> {
       return new UiPage(puppeteerPage(page), `Firefox ${name}`);
     },
     badge: () => probe.evaluate(() => (globalThis as unknown as { browser: ExtensionApi }).browser.browserAction!.getBadgeText({})),
-    notificationIds: () => probe.evaluate(async () => Object.keys(await (globalThis as unknown as { browser: ExtensionApi }).browser.notifications.getAll())),
+    notificationIds: () =>
+      probe.evaluate(async () => [
+        ...Object.keys(await (globalThis as unknown as { browser: ExtensionApi }).browser.notifications.getAll()),
+        ...(globalThis as unknown as { notificationsSeen: string[] }).notificationsSeen,
+      ]),
     tabUrls: async () => (await f.browser.pages()).filter((p) => p !== probe).map((p) => p.url()),
     close: () => f.close(),
   };

@@ -8,6 +8,8 @@ import type { Page as PuppeteerPage } from 'puppeteer-core';
 
 /** The part of a driver's page the journeys use; Playwright's and Puppeteer's pages both provide it. */
 export interface RawPage {
+  /** Makes this the visible tab: browsers slow down timers and rendering in hidden ones. */
+  bringToFront(): Promise<void>;
   click(selector: string): Promise<void>;
   press(key: string): Promise<void>;
   type(text: string): Promise<void>;
@@ -18,6 +20,7 @@ export interface RawPage {
 
 export function playwrightPage(page: PlaywrightPage): RawPage {
   return {
+    bringToFront: () => page.bringToFront(),
     click: (selector) => page.click(selector),
     press: (key) => page.keyboard.press(key),
     type: (text) => page.keyboard.type(text),
@@ -29,6 +32,7 @@ export function playwrightPage(page: PlaywrightPage): RawPage {
 
 export function puppeteerPage(page: PuppeteerPage): RawPage {
   return {
+    bringToFront: () => page.bringToFront(),
     click: (selector) => page.click(selector),
     press: (key) => page.keyboard.press(key as never),
     type: (text) => page.keyboard.type(text),
@@ -77,13 +81,30 @@ function tagControl({ role, name, tag }: { role: Role; name: NameSpec; tag: stri
 const describeName = (name: string | RegExp) => (typeof name === 'string' ? JSON.stringify(name) : String(name));
 
 export class UiPage {
+  /** The page in front; the others are hidden tabs, which Firefox runs slowly (seconds per render). */
+  static #front: UiPage | undefined;
   #tags = 0;
+  readonly raw: RawPage;
 
   constructor(
-    readonly raw: RawPage,
+    raw: RawPage,
     /** What the failure messages call this page. */
     readonly label: string,
-  ) {}
+  ) {
+    // Every use of the page first brings it to the front, as a person looks at the tab they work in.
+    const front = async () => {
+      if (UiPage.#front === this) return;
+      UiPage.#front = this;
+      await raw.bringToFront();
+    };
+    this.raw = {
+      ...raw,
+      click: async (selector) => (await front(), raw.click(selector)),
+      press: async (key) => (await front(), raw.press(key)),
+      type: async (text) => (await front(), raw.type(text)),
+      evaluate: async (fn, arg) => (await front(), raw.evaluate(fn, arg)),
+    };
+  }
 
   /** Waits (bounded) for a usable control and returns a selector for it. */
   async find(role: Role, name: string | RegExp, ms = 15_000): Promise<string> {
