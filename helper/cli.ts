@@ -25,6 +25,7 @@ import { pairingFile, runHelper, tokensFile } from './run-helper';
 import { AccountRegistry } from './accounts/registry';
 import { MailServiceError } from './accounts/mail-service';
 import { ask } from './cli/prompt';
+import { printable } from './text/control-characters';
 import { installService, serviceStatus, stopService, uninstallService, type ServiceEnv, type ServiceReport } from './service/service-commands';
 import { systemServiceEnv } from './service/system-env';
 import { runDoctor, systemDoctorDeps } from './doctor/run-doctor';
@@ -195,14 +196,17 @@ async function tokens(paths: HelperPaths, [action, id]: string[]): Promise<void>
   if (action === 'revoke') {
     if (!id) throw new UserError('Usage: helper tokens revoke ID');
     const result = await store.revoke(id);
-    if (!result.ok) throw new UserError(result.reason);
-    return void console.log(`revoked ${result.revoked.id} (${result.revoked.label}); that browser is refused from its next connection on`);
+    if (!result.ok) throw new UserError(printable(result.reason));
+    const running = await readRuntimeStatus(paths.stateDir);
+    const after = running ? 'the running helper closes its connections within seconds' : 'it is refused from its next connection on';
+    return void console.log(printable(`revoked ${result.revoked.id} (${result.revoked.label}); ${after}`));
   }
   const list = await store.list();
   if (list.length === 0) return void console.log('no paired browsers');
   for (const t of list) {
     const used = t.lastUsedAt ? `last used ${new Date(t.lastUsedAt).toISOString()}` : 'never used';
-    console.log(`${t.id}  ${t.label}  paired ${new Date(t.createdAt).toISOString()}, ${used}`);
+    // Names come from whoever paired: printed with any control character made visible.
+    console.log(printable(`${t.id}  ${t.label}  paired ${new Date(t.createdAt).toISOString()}, ${used}${t.origin ? `, from ${t.origin}` : ''}`));
   }
 }
 

@@ -177,9 +177,11 @@ export const BodySchema = v.strictObject({
 export type Body = v.InferOutput<typeof BodySchema>;
 
 const Empty = v.strictObject({});
+/** The helper's version goes to a client once it is authenticated (not in hello: an unpaired peer learns nothing). */
+const helperVersion = v.optional(shortText);
 export const ResultSchemas = {
-  pair: v.strictObject({ token: v.string() }),
-  auth: Empty,
+  pair: v.strictObject({ token: v.string(), helperVersion }),
+  auth: v.strictObject({ helperVersion }),
   ping: v.strictObject({ at: timestamp }),
   'get-body': BodySchema,
   'set-seen': Empty,
@@ -200,7 +202,8 @@ export type ResultOf<T extends ClientRequestType> = v.InferOutput<(typeof Result
 export const HelloSchema = v.strictObject({
   type: v.literal('hello'),
   protocol: count,
-  helperVersion: shortText,
+  /** Sent by helpers before the auth result carried it; today's helper sends only the protocol. */
+  helperVersion: v.optional(shortText),
 });
 
 export const ServerMessageSchema = v.variant('type', [

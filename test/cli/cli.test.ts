@@ -71,6 +71,21 @@ describe('helper CLI', () => {
     }
   });
 
+  it('tokens never prints a control character, whatever name a browser gave when pairing', async () => {
+    const own = join(home, 'tokens');
+    await mkdir(join(own, 'config'), { recursive: true });
+    // Written as a file from before names were cleaned at pairing would hold it.
+    const label = '\u001b[2J\u001b[HChrome\r\n0123456789ab  Trusted laptop  paired 2020\u202e\u0007';
+    const entry = { id: '0a1b2c3d4e5f', label, hash: 'a'.repeat(64), createdAt: 1_700_000_000_000 };
+    await writeFile(join(own, 'config', 'tokens.json'), JSON.stringify({ version: 1, tokens: [entry] }));
+    const { code, out } = helper(['tokens'], { HOME_DIR: own });
+    expect(code).toBe(0);
+    expect(out).toContain('0a1b2c3d4e5f');
+    expect(out).toContain('Chrome 0123456789ab Trusted laptop paired 2020');
+    expect(out.trimEnd().split('\n')).toHaveLength(1);
+    expect(out).not.toMatch(/[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u200b-\u200f\u2028-\u202e\u2060-\u2069]/u);
+  });
+
   it('an unknown command shows the usage', () => {
     const { code, err } = helper(['frobnicate']);
     expect(code).toBe(1);
