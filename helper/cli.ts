@@ -12,6 +12,7 @@
 import { parseArgs } from 'node:util';
 import type { DestinationStream } from 'pino';
 import { createLogger } from './log';
+import { rotatingLogFile } from './log-file';
 import { helperPaths, type HelperPaths } from './store/paths';
 import { loadConfig, saveConfig, removeAccount } from './store/config';
 import { openSecretStore } from './store/secrets';
@@ -36,9 +37,10 @@ import { DEFAULT_HELPER_PORT } from '../protocol';
 const USAGE = `mail-notifier helper ${HELPER_VERSION}
 
 Usage: helper <command>
-  start [--port N] [--no-demo]
+  start [--port N] [--no-demo] [--log-file FILE]
                             run the helper in the foreground (default port ${DEFAULT_HELPER_PORT}); with no
-                            account configured it serves a demo account unless --no-demo
+                            account configured it serves a demo account unless --no-demo; the log
+                            goes to stderr, or to FILE (rotated at 1 MiB to FILE.1)
   pair                      print a one-time code to pair the extension (valid 10 minutes)
   status                    accounts, their state and unread counts
   logins [ACCOUNT]          the login log (every login attempt, with its outcome)
@@ -59,14 +61,14 @@ async function main(argv: string[]): Promise<void> {
   const { values, positionals } = parseArgs({
     args: argv,
     allowPositionals: true,
-    options: { port: { type: 'string' }, 'no-demo': { type: 'boolean' }, help: { type: 'boolean', short: 'h' } },
+    options: { port: { type: 'string' }, 'no-demo': { type: 'boolean' }, 'log-file': { type: 'string' }, help: { type: 'boolean', short: 'h' } },
   });
   const [command, ...rest] = positionals;
   const paths = helperPaths();
   if (values.help || !command) return void console.log(USAGE);
   switch (command) {
     case 'start':
-      return start(paths, values.port, !values['no-demo']);
+      return start(paths, values.port, !values['no-demo'], values['log-file']);
     case 'pair':
       return pair(paths);
     case 'status':
@@ -103,9 +105,11 @@ async function readableLog(): Promise<DestinationStream> {
   return pretty({ destination: 2, colorize: true, translateTime: 'HH:MM:ss', ignore: 'pid,hostname' });
 }
 
-async function start(paths: HelperPaths, portArg: string | undefined, demo: boolean): Promise<void> {
-  // The log goes to stderr; stdout carries only what the user must read (the pairing code).
-  const logger = createLogger(process.stderr.isTTY ? { destination: await readableLog() } : {});
+async function start(paths: HelperPaths, portArg: string | undefined, demo: boolean, logFile: string | undefined): Promise<void> {
+  // The log goes to stderr (or, for the service, to a file it rotates); stdout carries only what
+  // the user must read (the pairing code).
+  const destination = logFile ? rotatingLogFile(logFile) : process.stderr.isTTY ? await readableLog() : undefined;
+  const logger = createLogger(destination ? { destination } : {});
   // Listened for from the start: a stop asked for while starting is a clean stop once started.
   const stopAsked = new Promise<void>((resolve) => {
     process.once('SIGINT', resolve);
