@@ -27,6 +27,7 @@ import { AccountRegistry } from './accounts/registry';
 import { MailServiceError } from './accounts/mail-service';
 import { ask } from './cli/prompt';
 import { printable } from './text/control-characters';
+import { isLoopbackHost } from './mail/transport-security';
 import { installService, serviceStatus, stopService, uninstallService, type ServiceEnv, type ServiceReport } from './service/service-commands';
 import { systemServiceEnv } from './service/system-env';
 import { runDoctor, systemDoctorDeps } from './doctor/run-doctor';
@@ -184,11 +185,18 @@ async function account(paths: HelperPaths, [action, id]: string[]): Promise<void
   const host = kind === 'icloud' ? 'imap.mail.me.com' : await ask('IMAP server: ');
   const port = kind === 'icloud' ? 993 : Number((await ask('Port [993]: ')) || 993);
   const tls = kind === 'icloud' ? true : !(await ask('TLS? [Y/n] ')).toLowerCase().startsWith('n');
+  // Without TLS the server must offer STARTTLS unless this is ticked (helper/mail/transport-security).
+  const allowUnencrypted =
+    !tls &&
+    !isLoopbackHost(host) &&
+    (await ask('Without TLS, the helper uses STARTTLS and refuses a server that does not offer it. Allow an UNENCRYPTED connection to such a server (anyone on the network path can read your password and mail)? [y/N] '))
+      .toLowerCase()
+      .startsWith('y');
   const password = await ask(kind === 'icloud' ? 'App-specific password (xxxx-xxxx-xxxx-xxxx): ' : 'Password: ', { secret: true });
   const secrets = await openSecretStore({ configDir: paths.configDir });
   const registry = await AccountRegistry.open({ configDir: paths.configDir, stateDir: paths.stateDir, secrets });
   try {
-    const added = await registry.addAccount({ kind, host, port, tls, username, password });
+    const added = await registry.addAccount({ kind, host, port, tls, ...(allowUnencrypted ? { allowUnencrypted } : {}), username, password });
     console.log(`added ${added.id}; start the helper to keep it connected`);
   } finally {
     await registry.close();

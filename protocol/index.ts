@@ -100,6 +100,11 @@ export const NewAccountSchema = v.strictObject({
   tls: v.boolean(),
   username: v.pipe(v.string(), v.minLength(1), v.maxLength(320)),
   password: v.pipe(v.string(), v.minLength(1), v.maxLength(1024)),
+  /**
+   * Without `tls`, a server that is not on this machine must offer STARTTLS, or the helper
+   * refuses to send it the password, unless the user ticked this after reading the warning.
+   */
+  allowUnencrypted: v.optional(v.boolean()),
 });
 export type NewAccount = v.InferOutput<typeof NewAccountSchema>;
 
