@@ -5,7 +5,8 @@
  *
  * Anyone on the machine can open one, so what an unauthenticated peer costs is bounded: a few
  * frames and a few KiB (counted on the TCP socket, so a big frame is cut off before ws has
- * buffered it), a few pairing attempts, one frame handled at a time. An authenticated client's
+ * buffered it; then nothing more is read from it), a few pairing attempts, one frame handled at
+ * a time, and a pairing guess that is dropped from the queue when the peer goes. An authenticated client's
  * requests run a few at a time behind a bounded queue (more are answered `rate-limited`); the
  * queue is dropped when the client goes. The socket is never paused, so a close is seen at once.
  */
@@ -92,6 +93,8 @@ export class Connection {
   private readonly openedAt = Date.now();
   /** Pings seen: the extension's keep-alive; the close log line shows it kept the socket open. */
   private pings = 0;
+  /** Aborted when the connection ends: its pairing guess, if still waiting, is dropped. */
+  private readonly gone = new AbortController();
   private readonly countPreAuthBytes = (chunk: Buffer) => this.onPreAuthBytes(chunk.length);
 
   constructor(
@@ -161,8 +164,8 @@ export class Connection {
   private onPreAuthBytes(bytes: number): void {
     this.preAuthBytes += bytes;
     if (this.preAuthBytes <= this.context.limits.preAuthBytes) return;
-    // Also after a refusal: a peer that keeps sending instead of closing is cut off at once.
-    if (this.state === 'closed') this.socket.terminate();
+    // Also after a refusal: a peer that keeps sending instead of closing is held like the others.
+    if (this.state === 'closed') this.socket.pause();
     else this.cutOff(`more than ${this.context.limits.preAuthBytes} bytes before auth`);
   }
 
@@ -261,15 +264,15 @@ export class Connection {
       this.refuse(errorReply('rate-limited', 'Too many pairing attempts on one connection: reconnect to try again.', message.id), 'too many pairing attempts');
       return;
     }
-    const redeemed = await this.context.pairing.redeem(message.code);
+    const redeemed = await this.context.pairing.redeem(message.code, this.gone.signal);
+    // Gone while the code waited or was checked: no answer, and no token nobody will ever hold.
+    if (this.state === 'closed') return;
     if (!redeemed.ok) {
       // Not `code`: the helper's logger redacts that key (pairing codes).
       this.note('pairing refused', { errorCode: redeemed.code });
       this.send(errorReply(redeemed.code, redeemed.message, message.id));
       return;
     }
-    // Gone while the code was checked: no token nobody will ever hold.
-    if (this.state === 'closed') return;
     const { token, info } = await this.context.tokens.issue(message.clientName, this.origin);
     this.logger.info({ label: info.label, tokenId: info.id, origin: this.origin }, 'paired');
     this.authenticate(info, { type: 'result', id: message.id, data: { token, helperVersion: this.context.helperVersion } });
@@ -318,12 +321,18 @@ export class Connection {
     setTimeout(() => this.socket.terminate(), REFUSED_CLOSE_MS).unref();
   }
 
-  /** An unauthenticated peer over its budget: no reply, no close handshake. */
+  /**
+   * An unauthenticated peer over its budget: nothing more is read from it (what it still sends
+   * waits in the kernel's buffers, not ours), no reply, and the connection is dropped when its
+   * auth deadline would have passed. Held rather than dropped at once, so a flooder that
+   * reconnects as soon as it is dropped makes a few connections a second, not hundreds.
+   */
   private cutOff(reason: string): void {
     if (this.state === 'closed') return;
     this.context.refusals.note(`cut off: ${reason}`, 'connection cut off before auth', { connection: this.id, reason });
     this.stop();
-    this.socket.terminate();
+    this.socket.pause();
+    setTimeout(() => this.socket.terminate(), Math.max(0, this.openedAt + this.context.authTimeoutMs - Date.now())).unref();
   }
 
   private stop(): void {
@@ -331,6 +340,7 @@ export class Connection {
     clearTimeout(this.authTimer);
     // Requests not started yet are dropped: nobody is there for their answers.
     this.waiting.length = 0;
+    this.gone.abort();
   }
 
   private onClose(): void {

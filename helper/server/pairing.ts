@@ -48,6 +48,10 @@ function wrong(message: string): RedeemResult {
   return { ok: false, code: 'bad-pairing-code', message };
 }
 
+function gone(): RedeemResult {
+  return wrong('The connection closed before this code was checked.');
+}
+
 function hashCode(normalized: string): Buffer {
   return createHash('sha256').update(normalized, 'utf8').digest();
 }
@@ -98,9 +102,14 @@ export class PairingCodes {
     });
   }
 
-  /** Consumes the active code if `input` is it; waits for the guess rate first. */
-  redeem(input: string): Promise<RedeemResult> {
-    return this.exclusive(async (): Promise<RedeemResult> => {
+  /**
+   * Consumes the active code if `input` is it; waits for its turn at the guess rate first. A guess
+   * whose connection has gone (`signal` aborted) settles at once and, at its turn, is skipped
+   * without being counted: dead guesses neither hold their connection's memory nor delay the user.
+   */
+  redeem(input: string, signal?: AbortSignal): Promise<RedeemResult> {
+    const turn = this.exclusive(async (): Promise<RedeemResult> => {
+      if (signal?.aborted) return gone();
       await this.gate.take();
       const record = await this.read();
       if (!record) return wrong('No pairing code is active: run the helper\'s `pair` command to get one.');
@@ -114,6 +123,13 @@ export class PairingCodes {
       }
       await this.remove();
       return { ok: true };
+    });
+    if (!signal) return turn;
+    if (signal.aborted) return Promise.resolve(gone());
+    return new Promise((resolve, reject) => {
+      const onAbort = () => resolve(gone());
+      signal.addEventListener('abort', onAbort, { once: true });
+      turn.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
     });
   }
 

@@ -1,7 +1,7 @@
 import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { GuessGate } from '../../helper/server/guess-gate';
 import { PAIRING_CODE_SPACE, PAIRING_CODE_TTL_MS, PAIRING_GUESS_RATE, PairingCodes } from '../../helper/server/pairing';
 
@@ -85,6 +85,31 @@ describe('PairingCodes', () => {
     expect(await pairing.redeem(code)).toEqual({ ok: true });
     // 1,001 checks at 50 a second after a burst of 50: the wrong ones were slowed, not refused.
     expect(clock - started).toBeGreaterThanOrEqual(((1001 - PAIRING_GUESS_RATE.burst) / PAIRING_GUESS_RATE.ratePerSecond) * 1000 - 1);
+  });
+
+  it('drops a waiting guess whose connection has gone: it settles at once and never uses the rate', async () => {
+    const waits: (() => void)[] = [];
+    const pairing = new PairingCodes({
+      file,
+      now,
+      guessRate: { ratePerSecond: 1, burst: 1 },
+      wait: (ms) => new Promise<void>((resolve) => waits.push(() => ((clock += ms), resolve()))),
+    });
+    const { code } = await pairing.create();
+    expect(await pairing.redeem(otherCode(code, 1))).toMatchObject({ ok: false });
+    const second = pairing.redeem(otherCode(code, 2), new AbortController().signal);
+    const leaving = new AbortController();
+    const third = pairing.redeem(code, leaving.signal);
+    leaving.abort();
+    expect(await third).toEqual({ ok: false, code: 'bad-pairing-code', message: expect.stringContaining('closed') });
+    await vi.waitFor(() => expect(waits).toHaveLength(1));
+    waits[0]();
+    expect(await second).toMatchObject({ ok: false, message: expect.stringContaining('Wrong') });
+    // The gone guess was skipped without a turn at the rate: the code is still there for the user.
+    const user = pairing.redeem(code);
+    await vi.waitFor(() => expect(waits).toHaveLength(2));
+    waits[1]();
+    expect(await user).toEqual({ ok: true });
   });
 
   it("bounds an attacker's odds over a code's life below one in a million", () => {

@@ -362,8 +362,8 @@ describe('a token and its origin', () => {
 });
 
 describe('budgets before authentication', () => {
-  it('cuts off a connection that sends more than its byte budget before auth, before the frame is whole', async () => {
-    const { port } = await start({ limits: { preAuthBytes: 4096 } });
+  it('stops reading a connection that sends more than its byte budget before auth, before the frame is whole, and drops it at its auth deadline', async () => {
+    const { port } = await start({ limits: { preAuthBytes: 4096 }, authTimeoutMs: 500 });
     const client = await connect(port);
     const cut = nextLogLine((l) => l.msg === 'connection cut off before auth', 5000, 'the cut-off');
     client.ws.send('x'.repeat(250_000));
@@ -372,8 +372,8 @@ describe('budgets before authentication', () => {
     expect(client.received.filter((m) => m.type !== 'hello')).toEqual([]);
   });
 
-  it('cuts off a connection that sends too many frames before auth', async () => {
-    const { port } = await start({ limits: { preAuthFrames: 4 } });
+  it('stops reading a connection that sends too many frames before auth, and drops it', async () => {
+    const { port } = await start({ limits: { preAuthFrames: 4 }, authTimeoutMs: 500 });
     const client = await connect(port);
     for (let i = 0; i < 10; i++) client.ws.send('{"type":"ping","id":"p"}');
     expect((await withTimeout(client.closed, 5000, 'the close')).code).toBe(1006);
