@@ -142,9 +142,17 @@ export class Connection {
     this.refuse(errorReply('bad-token', 'This token was revoked: pair the extension again.'), 'token revoked');
   }
 
-  /** Room for a newer connection: only ever called on one that is not authenticated. */
+  /**
+   * Room for a newer connection: only ever called on one that is not authenticated. Dropped at
+   * once, with no close handshake, so the number of unauthenticated sockets (and what they hold)
+   * really stays under the cap however fast new ones come.
+   */
   evict(): void {
-    this.refuse(errorReply('rate-limited', 'Too many connections are waiting to authenticate: try again.'), 'too many unauthenticated connections');
+    if (this.state !== 'closed') {
+      this.context.refusals.note('evicted', 'connection dropped for a newer one', { connection: this.id, reason: 'too many unauthenticated connections' });
+      this.stop();
+    }
+    this.socket.terminate();
   }
 
   close(): void {
