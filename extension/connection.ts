@@ -329,7 +329,7 @@ export class HelperConnection {
     }
   }
 
-  async #onHello(protocol: number, helperVersion: string, generation: number): Promise<void> {
+  async #onHello(protocol: number, helperVersion: string | undefined, generation: number): Promise<void> {
     // The helper answered, so it is running: no longer "down", whatever it was.
     this.#setPhase(this.#phase.phase === 'helper-down' ? { phase: 'connecting' } : this.#phase, helperVersion);
     if (protocol !== PROTOCOL_VERSION) return this.#refused('version-mismatch', versionMismatchMessage(protocol, PROTOCOL_VERSION));
@@ -351,7 +351,11 @@ export class HelperConnection {
     if (generation !== this.#generation) return;
     if (!token) return this.#park({ phase: 'not-paired' });
     // The helper sends its snapshots right behind the auth result: be ready before the next frame.
-    this.#send('auth', { protocol: PROTOCOL_VERSION, token }, () => this.#ready(generation)).catch(() => this.#fail(generation));
+    this.#send('auth', { protocol: PROTOCOL_VERSION, token }, () => this.#ready(generation)).then(
+      // The helper names its version only to an authenticated client (not in hello).
+      ({ helperVersion }) => helperVersion && generation === this.#generation && this.#setPhase(this.#phase, helperVersion),
+      () => this.#fail(generation),
+    );
   }
 
   #ready(generation: number): void {

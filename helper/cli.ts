@@ -12,6 +12,7 @@
 import { parseArgs } from 'node:util';
 import type { DestinationStream } from 'pino';
 import { createLogger } from './log';
+import { rotatingLogFile } from './log-file';
 import { helperPaths, type HelperPaths } from './store/paths';
 import { loadConfig, saveConfig, removeAccount } from './store/config';
 import { openSecretStore } from './store/secrets';
@@ -25,6 +26,8 @@ import { pairingFile, runHelper, tokensFile } from './run-helper';
 import { AccountRegistry } from './accounts/registry';
 import { MailServiceError } from './accounts/mail-service';
 import { ask } from './cli/prompt';
+import { printable } from './text/control-characters';
+import { isLoopbackHost } from './mail/transport-security';
 import { installService, serviceStatus, stopService, uninstallService, type ServiceEnv, type ServiceReport } from './service/service-commands';
 import { systemServiceEnv } from './service/system-env';
 import { runDoctor, systemDoctorDeps } from './doctor/run-doctor';
@@ -35,9 +38,10 @@ import { DEFAULT_HELPER_PORT } from '../protocol';
 const USAGE = `mail-notifier helper ${HELPER_VERSION}
 
 Usage: helper <command>
-  start [--port N] [--no-demo]
+  start [--port N] [--no-demo] [--log-file FILE]
                             run the helper in the foreground (default port ${DEFAULT_HELPER_PORT}); with no
-                            account configured it serves a demo account unless --no-demo
+                            account configured it serves a demo account unless --no-demo; the log
+                            goes to stderr, or to FILE (rotated at 1 MiB to FILE.1)
   pair                      print a one-time code to pair the extension (valid 10 minutes)
   status                    accounts, their state and unread counts
   logins [ACCOUNT]          the login log (every login attempt, with its outcome)
@@ -58,14 +62,14 @@ async function main(argv: string[]): Promise<void> {
   const { values, positionals } = parseArgs({
     args: argv,
     allowPositionals: true,
-    options: { port: { type: 'string' }, 'no-demo': { type: 'boolean' }, help: { type: 'boolean', short: 'h' } },
+    options: { port: { type: 'string' }, 'no-demo': { type: 'boolean' }, 'log-file': { type: 'string' }, help: { type: 'boolean', short: 'h' } },
   });
   const [command, ...rest] = positionals;
   const paths = helperPaths();
   if (values.help || !command) return void console.log(USAGE);
   switch (command) {
     case 'start':
-      return start(paths, values.port, !values['no-demo']);
+      return start(paths, values.port, !values['no-demo'], values['log-file']);
     case 'pair':
       return pair(paths);
     case 'status':
@@ -102,9 +106,11 @@ async function readableLog(): Promise<DestinationStream> {
   return pretty({ destination: 2, colorize: true, translateTime: 'HH:MM:ss', ignore: 'pid,hostname' });
 }
 
-async function start(paths: HelperPaths, portArg: string | undefined, demo: boolean): Promise<void> {
-  // The log goes to stderr; stdout carries only what the user must read (the pairing code).
-  const logger = createLogger(process.stderr.isTTY ? { destination: await readableLog() } : {});
+async function start(paths: HelperPaths, portArg: string | undefined, demo: boolean, logFile: string | undefined): Promise<void> {
+  // The log goes to stderr (or, for the service, to a file it rotates); stdout carries only what
+  // the user must read (the pairing code).
+  const destination = logFile ? rotatingLogFile(logFile) : process.stderr.isTTY ? await readableLog() : undefined;
+  const logger = createLogger(destination ? { destination } : {});
   // Listened for from the start: a stop asked for while starting is a clean stop once started.
   const stopAsked = new Promise<void>((resolve) => {
     process.once('SIGINT', resolve);
@@ -179,11 +185,18 @@ async function account(paths: HelperPaths, [action, id]: string[]): Promise<void
   const host = kind === 'icloud' ? 'imap.mail.me.com' : await ask('IMAP server: ');
   const port = kind === 'icloud' ? 993 : Number((await ask('Port [993]: ')) || 993);
   const tls = kind === 'icloud' ? true : !(await ask('TLS? [Y/n] ')).toLowerCase().startsWith('n');
+  // Without TLS the server must offer STARTTLS unless this is ticked (helper/mail/transport-security).
+  const allowUnencrypted =
+    !tls &&
+    !isLoopbackHost(host) &&
+    (await ask('Without TLS, the helper uses STARTTLS and refuses a server that does not offer it. Allow an UNENCRYPTED connection to such a server (anyone on the network path can read your password and mail)? [y/N] '))
+      .toLowerCase()
+      .startsWith('y');
   const password = await ask(kind === 'icloud' ? 'App-specific password (xxxx-xxxx-xxxx-xxxx): ' : 'Password: ', { secret: true });
   const secrets = await openSecretStore({ configDir: paths.configDir });
   const registry = await AccountRegistry.open({ configDir: paths.configDir, stateDir: paths.stateDir, secrets });
   try {
-    const added = await registry.addAccount({ kind, host, port, tls, username, password });
+    const added = await registry.addAccount({ kind, host, port, tls, ...(allowUnencrypted ? { allowUnencrypted } : {}), username, password });
     console.log(`added ${added.id}; start the helper to keep it connected`);
   } finally {
     await registry.close();
@@ -195,14 +208,17 @@ async function tokens(paths: HelperPaths, [action, id]: string[]): Promise<void>
   if (action === 'revoke') {
     if (!id) throw new UserError('Usage: helper tokens revoke ID');
     const result = await store.revoke(id);
-    if (!result.ok) throw new UserError(result.reason);
-    return void console.log(`revoked ${result.revoked.id} (${result.revoked.label}); that browser is refused from its next connection on`);
+    if (!result.ok) throw new UserError(printable(result.reason));
+    const running = await readRuntimeStatus(paths.stateDir);
+    const after = running ? 'the running helper closes its connections within seconds' : 'it is refused from its next connection on';
+    return void console.log(printable(`revoked ${result.revoked.id} (${result.revoked.label}); ${after}`));
   }
   const list = await store.list();
   if (list.length === 0) return void console.log('no paired browsers');
   for (const t of list) {
     const used = t.lastUsedAt ? `last used ${new Date(t.lastUsedAt).toISOString()}` : 'never used';
-    console.log(`${t.id}  ${t.label}  paired ${new Date(t.createdAt).toISOString()}, ${used}`);
+    // Names come from whoever paired: printed with any control character made visible.
+    console.log(printable(`${t.id}  ${t.label}  paired ${new Date(t.createdAt).toISOString()}, ${used}${t.origin ? `, from ${t.origin}` : ''}`));
   }
 }
 

@@ -114,6 +114,11 @@ export const NewAccountSchema = v.strictObject({
   tls: v.boolean(),
   username: v.pipe(v.string(), v.minLength(1), v.maxLength(320)),
   password: v.pipe(v.string(), v.minLength(1), v.maxLength(1024)),
+  /**
+   * Without `tls`, a server that is not on this machine must offer STARTTLS, or the helper
+   * refuses to send it the password, unless the user ticked this after reading the warning.
+   */
+  allowUnencrypted: v.optional(v.boolean()),
 });
 export type NewAccount = v.InferOutput<typeof NewAccountSchema>;
 
@@ -229,9 +234,11 @@ export const FolderListSchema = v.strictObject({
 export type FolderList = v.InferOutput<typeof FolderListSchema>;
 
 const Empty = v.strictObject({});
+/** The helper's version goes to a client once it is authenticated (not in hello: an unpaired peer learns nothing). */
+const helperVersion = v.optional(shortText);
 export const ResultSchemas = {
-  pair: v.strictObject({ token: v.string() }),
-  auth: Empty,
+  pair: v.strictObject({ token: v.string(), helperVersion }),
+  auth: v.strictObject({ helperVersion }),
   ping: v.strictObject({ at: timestamp }),
   'get-body': BodySchema,
   'set-seen': Empty,
@@ -253,7 +260,8 @@ export type ResultOf<T extends ClientRequestType> = v.InferOutput<(typeof Result
 export const HelloSchema = v.strictObject({
   type: v.literal('hello'),
   protocol: count,
-  helperVersion: shortText,
+  /** Sent by helpers before the auth result carried it; today's helper sends only the protocol. */
+  helperVersion: v.optional(shortText),
 });
 
 export const ServerMessageSchema = v.variant('type', [

@@ -193,6 +193,7 @@ export class AccountRegistry extends EventEmitter implements MailService {
       host,
       port: input.port,
       tls: input.tls,
+      ...(!input.tls && input.allowUnencrypted ? { allowUnencrypted: true } : {}),
       username,
       watchedFolders: [],
       previewCount: 50,

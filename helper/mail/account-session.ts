@@ -14,6 +14,7 @@ import { MailboxView, type UnreadChange } from './mailbox-view';
 import type { NewMailMarks } from './new-mail-marks';
 import { fetchBody, fetchPreviews } from './message-fetch';
 import { missingFolderMessage, pickFolder, type FolderUse, type ListedFolder } from './folders';
+import { transportSecurity } from './transport-security';
 import { classifyLoginError, checkPasswordShape } from '../policy/login-policy';
 import type { AttemptOutcome, Decision, LoginTrigger } from '../policy/login-policy';
 
@@ -26,6 +27,8 @@ export interface SessionAccount {
   host: string;
   port: number;
   tls: boolean;
+  /** Without TLS and STARTTLS, log in anyway (the user ticked it; see transport-security). */
+  allowUnencrypted?: boolean;
   username: string;
   watchedFolders: string[];
   archiveFolder?: string;
@@ -281,11 +284,10 @@ export class AccountSession extends EventEmitter {
     const options: ImapFlowOptions = {
       host: account.host,
       port: account.port,
-      secure: account.tls,
+      // TLS, or STARTTLS (required unless loopback or allowed unencrypted): see transport-security.
+      ...transportSecurity(account),
       auth: { user: account.username, pass: password },
       logger: false,
-      // Without TLS from the first byte, imapflow still upgrades with STARTTLS where the server
-      // offers it, so a password goes in the clear only to a server that allows nothing else.
       socketTimeout: this.tuning.socketTimeoutMs,
       maxIdleTime: this.tuning.maxIdleTimeMs,
       // Back into IDLE right after our own commands, so pushes are never held up by quiet time.

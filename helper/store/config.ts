@@ -22,6 +22,8 @@ const AccountConfigSchema = v.strictObject({
   host: text(255),
   port,
   tls: v.boolean(),
+  /** Log in without TLS or STARTTLS to a server that is not on this machine: the user ticked it. */
+  allowUnencrypted: v.optional(v.boolean()),
   username: text(320),
   /** Besides INBOX, which is always watched. */
   watchedFolders: v.optional(v.pipe(v.array(folder), v.maxLength(32)), []),

@@ -82,7 +82,7 @@ export function renderReport(results: readonly ScenarioResult[], meta: { command
     '## Method',
     '',
     '- The code under test is the real one: `AccountSession` with imapflow, `LoginPolicy` over the real policy and',
-    '  login-log files, the new-mail marks file, the account registry and WebSocket server, and (scenarios 6 and 7)',
+    '  login-log files, the new-mail marks file, the account registry and WebSocket server, and (scenarios 6, 7 and 10)',
     '  the helper process itself. The server is a real Dovecot, reached through a TCP proxy that cuts links',
     '  (`dropAll`), holds them silent (`stall`) or refuses connections, and counts every connection; scenario 5 uses',
     '  a scripted IMAP server instead.',

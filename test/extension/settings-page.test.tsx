@@ -107,6 +107,24 @@ describe('settings: adding an account', () => {
     expect(on.addAccount).toHaveBeenCalledWith({ kind: 'imap', label: 'Work', host: 'imap.example.com', port: 1993, tls: false, username: 'me', password: 'hunter2' });
   });
 
+  it('offers "allow unencrypted", with its warning, only without TLS, and sends it only when ticked', async () => {
+    const on = intents();
+    render(<Settings snapshot={snap()} now={NOW} on={on} />);
+    fireEvent.click(screen.getByLabelText('Other IMAP server'));
+    expect(screen.queryByLabelText(/Allow an unencrypted connection/)).toBeNull();
+    fireEvent.click(screen.getByLabelText('TLS (encrypted connection)'));
+    const allow = screen.getByLabelText(/Allow an unencrypted connection/);
+    expect(allow.closest('label')?.textContent).toContain('anyone on the network path can then read your password');
+    type('IMAP server', 'mail.example.org');
+    type('Port', '143');
+    type('User name', 'me');
+    type('Password', 'hunter2');
+    fireEvent.click(allow);
+    fireEvent.click(screen.getByRole('button', { name: 'Test and save' }));
+    await flush();
+    expect(on.addAccount).toHaveBeenCalledWith({ kind: 'imap', host: 'mail.example.org', port: 143, tls: false, allowUnencrypted: true, username: 'me', password: 'hunter2' });
+  });
+
   it('never lets the password reach storage on the way through the real background', async () => {
     const b = await boot({ token: 'tok' });
     await b.helperAccepts();

@@ -12,6 +12,8 @@ export interface ImapScript {
   greeting: string;
   /** The tagged answer to LOGIN, without the tag, e.g. `NO [UNAVAILABLE] Try later`. */
   login?: string;
+  /** What CAPABILITY lists; `IMAP4rev1` unless told. STARTTLS, if listed, is answered NO. */
+  capability?: string;
 }
 
 export class ScriptedImapServer {
@@ -21,6 +23,8 @@ export class ScriptedImapServer {
   private readonly sockets = new Set<net.Socket>();
   private readonly events = new EventEmitter();
   private total = 0;
+  /** The command names received, in order (never their arguments: LOGIN's hold the password). */
+  readonly commands: string[] = [];
 
   constructor(private readonly script: ImapScript) {
     this.server = net.createServer((socket) => this.accept(socket));
@@ -71,9 +75,12 @@ export class ScriptedImapServer {
       while ((end = buffer.indexOf('\r\n')) >= 0) {
         const line = buffer.slice(0, end);
         buffer = buffer.slice(end + 2);
-        const [tag, command] = line.split(' ');
-        if (command?.toUpperCase() === 'CAPABILITY') socket.write(`* CAPABILITY IMAP4rev1\r\n${tag} OK done\r\n`);
-        else if (command?.toUpperCase() === 'LOGIN') socket.write(`${tag} ${this.script.login}\r\n`);
+        const [tag, name] = line.split(' ');
+        const command = name?.toUpperCase() ?? '';
+        this.commands.push(command);
+        if (command === 'CAPABILITY') socket.write(`* CAPABILITY ${this.script.capability ?? 'IMAP4rev1'}\r\n${tag} OK done\r\n`);
+        else if (command === 'LOGIN') socket.write(`${tag} ${this.script.login}\r\n`);
+        else if (command === 'STARTTLS') socket.write(`${tag} NO TLS is not available now\r\n`);
         else socket.write(`${tag} BAD unexpected\r\n`);
       }
     });

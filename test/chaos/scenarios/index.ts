@@ -1,4 +1,4 @@
-/** The nine scenarios in the order of docs/RELIABILITY.md, each with its short and full parameters. */
+/** The ten scenarios in the order of docs/RELIABILITY.md, each with its short and full parameters. */
 import type { ScenarioResult } from '../report';
 import { CRASH_LOOP, crashLoop } from './crash-loop';
 import { DISK_TROUBLE, diskTrouble } from './disk-trouble';
@@ -8,6 +8,7 @@ import { LINK_FLAP, linkFlap } from './link-flap';
 import { PASSWORD_REVOKED, passwordRevoked } from './password-revoked';
 import { SLEEP_WAKE, sleepWake } from './sleep-wake';
 import { STALL, stall } from './stall';
+import { THE_DOOR, theDoor } from './the-door';
 import { THROTTLED, throttled } from './throttled';
 
 export type Size = 'short' | 'full';
@@ -31,4 +32,5 @@ export const SCENARIOS: Scenario[] = [
   scenario('disk-trouble', diskTrouble, DISK_TROUBLE),
   scenario('hostile-mail', hostileMail, HOSTILE_MAIL),
   scenario('hostile-clients', hostileClients, HOSTILE_CLIENTS),
+  scenario('the-door', theDoor, THE_DOOR),
 ];
