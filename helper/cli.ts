@@ -16,10 +16,11 @@ import { helperPaths, type HelperPaths } from './store/paths';
 import { loadConfig, saveConfig, removeAccount } from './store/config';
 import { openSecretStore } from './store/secrets';
 import { LoginLog, loginLogPath } from './store/login-log';
-import { StorageError } from './store/atomic-file';
+import { ensureDir, StorageError } from './store/atomic-file';
 import { PairingCodes } from './server/pairing';
 import { TokenStore } from './server/tokens';
 import { PortInUseError } from './server/socket-server';
+import { acquireInstanceLock, AlreadyRunningError } from './store/instance-lock';
 import { readRuntimeStatus } from './runtime-status';
 import { pairingFile, runHelper, tokensFile } from './run-helper';
 import { AccountRegistry } from './accounts/registry';
@@ -53,6 +54,9 @@ Usage: helper <command>
                             and logins, and say what to fix`;
 
 class UserError extends Error {}
+
+/** After SIGTERM/SIGINT the process ends within this, however the stop goes (a second signal ends it at once). */
+const STOP_DEADLINE_MS = 8_000;
 
 async function main(argv: string[]): Promise<void> {
   const { values, positionals } = parseArgs({
@@ -107,8 +111,23 @@ async function start(paths: HelperPaths, portArg: string | undefined, demo: bool
   const logger = createLogger(process.stderr.isTTY ? { destination: await readableLog() } : {});
   // Listened for from the start: a stop asked for while starting is a clean stop once started.
   const stopAsked = new Promise<void>((resolve) => {
-    process.once('SIGINT', resolve);
-    process.once('SIGTERM', resolve);
+    let asked = false;
+    const onSignal = (signal: NodeJS.Signals) => {
+      if (asked) {
+        // A second signal: the user does not want to wait. The OS closes every socket with us.
+        logger.warn(`${signal} again: exiting now`);
+        process.exit(128 + (signal === 'SIGINT' ? 2 : 15));
+      }
+      asked = true;
+      // Whatever hangs (a keychain that does not answer), the process ends within 10 s.
+      setTimeout(() => {
+        logger.error(`stopping took longer than ${STOP_DEADLINE_MS / 1000} s: exiting now`);
+        process.exit(1);
+      }, STOP_DEADLINE_MS).unref();
+      resolve();
+    };
+    process.on('SIGINT', onSignal);
+    process.on('SIGTERM', onSignal);
   });
   const helper = await runHelper({ paths, logger, port: parsePort(portArg), demo });
   logger.info(`helper ${HELPER_VERSION} listening on 127.0.0.1:${helper.port} (settings in ${paths.configDir})`);
@@ -127,6 +146,9 @@ async function start(paths: HelperPaths, portArg: string | undefined, demo: bool
   await stopAsked;
   logger.info('stopping');
   await helper.stop();
+  logger.info('stopped');
+  // Stopped cleanly: a handle nobody closed (a keychain connection) must not keep the process alive.
+  setTimeout(() => process.exit(), 1_000).unref();
 }
 
 async function pair(paths: HelperPaths): Promise<void> {
@@ -161,11 +183,29 @@ async function logins(paths: HelperPaths, accountId: string | undefined): Promis
   }
 }
 
-async function account(paths: HelperPaths, [action, id]: string[]): Promise<void> {
-  // Two processes must never run sessions for one account: the running helper owns them.
-  if (await readRuntimeStatus(paths.stateDir)) {
-    throw new UserError('The helper is running: use the extension settings page, or stop the helper first (Ctrl-C or `helper service stop`).');
+/**
+ * Runs `work` holding the home's lock, as a helper would: two processes must never run sessions
+ * for one account, nor write one account's policy files at once.
+ */
+async function whileStopped<T>(paths: HelperPaths, busy: string, work: () => Promise<T>): Promise<T> {
+  await Promise.all([ensureDir(paths.configDir), ensureDir(paths.stateDir)]);
+  const lock = await acquireInstanceLock(paths.configDir).catch((err: unknown) => {
+    if (err instanceof AlreadyRunningError) throw new UserError(`${busy} (${err.message})`);
+    throw err;
+  });
+  try {
+    return await work();
+  } finally {
+    await lock.release();
   }
+}
+
+async function account(paths: HelperPaths, [action, id]: string[]): Promise<void> {
+  const busy = 'The helper is running: use the extension settings page, or stop the helper first (Ctrl-C or `helper service stop`)';
+  return whileStopped(paths, busy, () => accountLocked(paths, action, id));
+}
+
+async function accountLocked(paths: HelperPaths, action: string | undefined, id: string | undefined): Promise<void> {
   if (action === 'remove') {
     if (!id) throw new UserError('Usage: helper account remove ACCOUNT (see `helper status` for ids)');
     const config = await loadConfig(paths.configDir);
@@ -229,7 +269,10 @@ async function doctor(paths: HelperPaths): Promise<void> {
 
 main(process.argv.slice(2)).catch((err: unknown) => {
   // Errors a user can act on are printed as they are; anything else without a stack trace.
-  if (err instanceof UserError || err instanceof MailServiceError || err instanceof StorageError || err instanceof PortInUseError) {
+  if (
+    err instanceof UserError || err instanceof MailServiceError || err instanceof StorageError || err instanceof PortInUseError
+    || err instanceof AlreadyRunningError
+  ) {
     console.error(err.message);
   } else {
     console.error(`helper: ${err instanceof Error ? err.message : String(err)}`);

@@ -8,6 +8,7 @@ import { DEFAULT_HELPER_PORT } from '../protocol';
 import { AccountRegistry } from './accounts/registry';
 import { loadConfig } from './store/config';
 import { ensureDir } from './store/atomic-file';
+import { acquireInstanceLock, type InstanceLock } from './store/instance-lock';
 import type { HelperPaths } from './store/paths';
 import { openSecretStore, type SecretStore } from './store/secrets';
 import { PairingCodes } from './server/pairing';
@@ -47,6 +48,18 @@ export interface RunHelperOptions {
 export async function runHelper(options: RunHelperOptions): Promise<RunningHelper> {
   const { paths, logger } = options;
   await Promise.all([ensureDir(paths.configDir), ensureDir(paths.stateDir)]);
+  // Before anything can log in: a second helper on this home stops here (AlreadyRunningError).
+  const lock = await acquireInstanceLock(paths.configDir);
+  try {
+    return await runLocked(options, lock);
+  } catch (err) {
+    await lock.release();
+    throw err;
+  }
+}
+
+async function runLocked(options: RunHelperOptions, lock: InstanceLock): Promise<RunningHelper> {
+  const { paths, logger } = options;
   const config = await loadConfig(paths.configDir);
   const secrets = await openSecretStore({ configDir: paths.configDir });
   if (secrets.note) logger.warn(secrets.note);
@@ -102,6 +115,7 @@ export async function runHelper(options: RunHelperOptions): Promise<RunningHelpe
       await server.close();
       await registry.close();
       await status.flush();
+      await lock.release();
     },
   };
 }
