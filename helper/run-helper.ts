@@ -15,6 +15,7 @@ import { PairingCodes } from './server/pairing';
 import { startHelperServer, type HelperServer } from './server/socket-server';
 import { TokenStore } from './server/tokens';
 import { RuntimeStatusWriter } from './runtime-status';
+import { ControlInbox } from './control-requests';
 import { HELPER_VERSION } from './version';
 
 export interface RunningHelper {
@@ -103,6 +104,15 @@ async function runLocked(options: RunHelperOptions, lock: InstanceLock): Promise
     accounts: registry.snapshots().map((s) => s.account),
   }));
   for (const event of ['snapshot', 'delta', 'account', 'account-removed'] as const) registry.on(event, () => status.changed());
+  // `helper retry ACCOUNT` from another terminal, while this one runs.
+  const inbox = await ControlInbox.open(paths.stateDir, async (request) => {
+    await registry.retryLogin(request.accountId);
+    return { ok: true, message: `Retry accepted: ${request.accountId} logs in once now (\`npm run helper logins ${request.accountId}\` shows how it went).` };
+  }).catch((err: unknown) => {
+    // A full or read-only disk: the helper runs on; only `helper retry` from a terminal cannot reach it.
+    logger.warn(`\`helper retry\` cannot reach this helper: ${err instanceof Error ? err.message : String(err)}`);
+    return null;
+  });
   await status.flush();
   return {
     port: server.port,
@@ -112,6 +122,7 @@ async function runLocked(options: RunHelperOptions, lock: InstanceLock): Promise
     pairing,
     tokens,
     async stop() {
+      inbox?.close();
       await server.close();
       await registry.close();
       await status.flush();

@@ -36,8 +36,8 @@ export interface SessionAccount {
 /** The part of the login policy a session drives (LoginPolicy implements it). */
 export interface LoginGate {
   decide(): Decision;
-  /** Right before the login command is sent. */
-  beginAttempt(trigger: LoginTrigger): Promise<void>;
+  /** Right before the login command is sent; resolves with the trigger the attempt is logged under. */
+  beginAttempt(trigger: LoginTrigger): Promise<LoginTrigger>;
   /** The attempt begun never sent its command (the connection was closed first). */
   cancelAttempt(): Promise<void>;
   finishAttempt(outcome: AttemptOutcome, reason: string): Promise<void>;
@@ -261,8 +261,11 @@ export class AccountSession extends EventEmitter {
     const shape = checkPasswordShape(this.deps.account.host, password);
     if (!shape.ok) return { outcome: 'password-shape', reason: shape.message };
     const client = this.makeClient(password);
+    let logged = trigger;
     const watch = new LoginCommandWatch(client, {
-      beforeLogin: () => this.deps.policy.beginAttempt(trigger),
+      beforeLogin: async () => {
+        logged = await this.deps.policy.beginAttempt(trigger);
+      },
       takeBack: () => this.deps.policy.cancelAttempt(),
     });
     const abort = async () => {
@@ -287,7 +290,7 @@ export class AccountSession extends EventEmitter {
       client.close();
       throw err;
     }
-    this.log('logged-in', { trigger });
+    this.log('logged-in', { trigger: logged });
     return { client };
   }
 

@@ -107,15 +107,19 @@ export class LoginPolicy {
     return decide(this.state, this.now());
   }
 
-  /** Call right before the login command is sent; resolves once the attempt is on disk. */
-  async beginAttempt(trigger: LoginTrigger): Promise<void> {
+  /**
+   * Call right before the login command is sent; resolves once the attempt is on disk, with the
+   * trigger it is logged under (a user's retry or new password, when this login answers one).
+   */
+  async beginAttempt(trigger: LoginTrigger): Promise<LoginTrigger> {
     const decision = this.decide();
     if (decision.kind !== 'login') throw new LoginNotAllowedError(decision);
     if (this.state.pending) throw new Error('A login is already in progress for this account.');
     const next = startAttempt(this.state, this.now(), trigger);
-    // Adopted only once saved: if the write fails the caller must not connect, so nothing happened.
+    // Adopted only once saved: if the write fails the caller must not send it, so nothing happened.
     await this.store.saveState(next);
     this.state = next;
+    return next.pending!.trigger;
   }
 
   /** The outcome of the attempt begun last. */
