@@ -213,14 +213,17 @@ export class DrivenSession {
     return this.timeline.find((entry) => entry.at >= since && entry.state === state)?.at;
   }
 
-  /** Virtual time spent connected and idle up to `until`, and the longest stretch without. */
-  idleTime(until: number): { idle: number; longestOutage: number } {
+  /**
+   * Virtual time spent in the `connected` states (idle by default) up to `until`, and the longest
+   * stretch without.
+   */
+  idleTime(until: number, connected: ReadonlySet<AccountState> = new Set(['idle'])): { idle: number; longestOutage: number } {
     let idle = 0;
     let longestOutage = 0;
     let outageFrom = 0;
     this.timeline.forEach((entry, i) => {
       const end = Math.min(this.timeline[i + 1]?.at ?? until, until);
-      if (entry.state === 'idle') {
+      if (connected.has(entry.state)) {
         idle += Math.max(0, end - entry.at);
         longestOutage = Math.max(longestOutage, entry.at - outageFrom);
         outageFrom = end;
