@@ -1,10 +1,11 @@
-/** The nine scenarios in the order of docs/RELIABILITY.md, each with its short and full parameters. */
+/** The scenarios in the order of docs/RELIABILITY.md, each with its short and full parameters. */
 import type { ScenarioResult } from '../report';
 import { CRASH_LOOP, crashLoop } from './crash-loop';
 import { DISK_TROUBLE, diskTrouble } from './disk-trouble';
 import { HOSTILE_CLIENTS, hostileClients } from './hostile-clients';
 import { HOSTILE_MAIL, hostileMail } from './hostile-mail';
 import { LINK_FLAP, linkFlap } from './link-flap';
+import { LOGIN_CUT_SHORT, loginCutShort } from './login-cut-short';
 import { PASSWORD_REVOKED, passwordRevoked } from './password-revoked';
 import { SLEEP_WAKE, sleepWake } from './sleep-wake';
 import { STALL, stall } from './stall';
@@ -31,4 +32,5 @@ export const SCENARIOS: Scenario[] = [
   scenario('disk-trouble', diskTrouble, DISK_TROUBLE),
   scenario('hostile-mail', hostileMail, HOSTILE_MAIL),
   scenario('hostile-clients', hostileClients, HOSTILE_CLIENTS),
+  scenario('login-cut-short', loginCutShort, LOGIN_CUT_SHORT),
 ];
