@@ -6,6 +6,7 @@ import { HOSTILE_CLIENTS, hostileClients } from './hostile-clients';
 import { HOSTILE_MAIL, hostileMail } from './hostile-mail';
 import { LINK_FLAP, linkFlap } from './link-flap';
 import { LOGIN_CUT_SHORT, loginCutShort } from './login-cut-short';
+import { ONE_HELPER, oneHelper } from './one-helper';
 import { PASSWORD_REVOKED, passwordRevoked } from './password-revoked';
 import { SLEEP_WAKE, sleepWake } from './sleep-wake';
 import { STALL, stall } from './stall';
@@ -33,4 +34,5 @@ export const SCENARIOS: Scenario[] = [
   scenario('hostile-mail', hostileMail, HOSTILE_MAIL),
   scenario('hostile-clients', hostileClients, HOSTILE_CLIENTS),
   scenario('login-cut-short', loginCutShort, LOGIN_CUT_SHORT),
+  scenario('one-helper', oneHelper, ONE_HELPER),
 ];

@@ -15,6 +15,7 @@ import { recordSecret } from '../../harness/test-log';
 import { withTimeout } from '../../harness/wait';
 import { ACCOUNT_ID, DrivenSession } from '../driven-session';
 import { helperHome } from '../helper-home';
+import { whenPasswordSent } from '../password-sent';
 import { check, type Check, type Figure, type ScenarioResult } from '../report';
 import { startWorld } from '../world';
 
@@ -33,7 +34,6 @@ export const LOGIN_CUT_SHORT = {
 
 const HOUR = 3_600_000;
 const REVOKED = 'revoked-app-password-Jw4k';
-const LOGIN_COMMAND = /\b(LOGIN|AUTHENTICATE)\b/i;
 const BIN = resolve(import.meta.dirname, '../../../helper/bin.mjs');
 
 function runCli(home: string, args: string[]): Promise<{ code: number | null; out: string }> {
@@ -59,19 +59,12 @@ export async function loginCutShort(p: LoginCutShortParams, testFile: string): P
       world.proxy.stall();
       let killed: HelperProcess | undefined;
       let helper: HelperProcess | undefined;
-      // Killed once the password is on its way: with LOGIN, in its line; with AUTHENTICATE PLAIN
-      // (no SASL-IR), in the line that answers the server's "+".
-      let credentialsNext = false;
-      const stopWatching = world.proxy.onClientData((chunk) => {
-        if (!helper || killed) return;
-        const text = chunk.toString('latin1');
-        const sendsPassword = credentialsNext || /\bLOGIN\b/i.test(text) || /\bAUTHENTICATE PLAIN \S+/i.test(text);
-        credentialsNext ||= /\bAUTHENTICATE\b/i.test(text);
-        if (!sendsPassword) return;
+      const stopWatching = whenPasswordSent(world.proxy, () => {
         killed = helper;
-        void helper.kill('SIGKILL');
+        void helper?.kill('SIGKILL');
       });
       helper = await startHelperProcess({ home: home.home, port: home.port, name: testFile });
+      // Held until here: the password must not pass before `helper` is known to the watch.
       world.proxy.resume();
       await withTimeout((async () => { while (!killed) await new Promise((r) => setTimeout(r, 20)); })(), 20_000, 'the login to pass the proxy');
       stopWatching();
@@ -120,9 +113,7 @@ export async function loginCutShort(p: LoginCutShortParams, testFile: string): P
     const s = await DrivenSession.inWorld(world, { seed: p.seed, testFile });
     try {
       if (!(await s.runUntilTrue(() => s.state === 'idle', 60_000))) throw new Error(`no first login: ${s.describe()}`);
-      const stop = world.proxy.onClientData((chunk) => {
-        if (LOGIN_COMMAND.test(chunk.toString('latin1'))) world.proxy.dropAll();
-      });
+      const stop = whenPasswordSent(world.proxy, () => world.proxy.dropAll());
       world.proxy.dropAll();
       const blocked = await s.runUntilTrue(() => s.state === 'auth-failed', HOUR);
       stop();
