@@ -248,6 +248,8 @@ export class DrivenSession {
   }
 
   private quiet(): boolean {
+    // A connect held by the stalled link waits on its deadline, which only moving time fires.
+    if (this.linkStalled && this.state === 'connecting' && this.clock.deadlinesPending() > 0) return true;
     if (!SETTLED.has(this.state)) return false;
     if (this.linkStalled) return true;
     if (this.clock.deadlinesPending() > 0) return false;

@@ -7,6 +7,7 @@ import { HOSTILE_MAIL, hostileMail } from './hostile-mail';
 import { LINK_FLAP, linkFlap } from './link-flap';
 import { LOGIN_CUT_SHORT, loginCutShort } from './login-cut-short';
 import { ONE_HELPER, oneHelper } from './one-helper';
+import { STALL_BEFORE_LOGIN, stallBeforeLogin } from './stall-before-login';
 import { PASSWORD_REVOKED, passwordRevoked } from './password-revoked';
 import { SLEEP_WAKE, sleepWake } from './sleep-wake';
 import { STALL, stall } from './stall';
@@ -35,4 +36,5 @@ export const SCENARIOS: Scenario[] = [
   scenario('hostile-clients', hostileClients, HOSTILE_CLIENTS),
   scenario('login-cut-short', loginCutShort, LOGIN_CUT_SHORT),
   scenario('one-helper', oneHelper, ONE_HELPER),
+  scenario('stall-before-login', stallBeforeLogin, STALL_BEFORE_LOGIN),
 ];
