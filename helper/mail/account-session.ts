@@ -36,6 +36,8 @@ export interface SessionAccount {
 /** The part of the login policy a session drives (LoginPolicy implements it). */
 export interface LoginGate {
   decide(): Decision;
+  /** Before a connection is opened; rejects when the attempt could not be recorded (a full disk). */
+  prepareAttempt(): Promise<void>;
   /** Right before the login command is sent; resolves with the trigger the attempt is logged under. */
   beginAttempt(trigger: LoginTrigger): Promise<LoginTrigger>;
   /** The attempt begun never sent its command (the connection was closed first). */
@@ -260,6 +262,7 @@ export class AccountSession extends EventEmitter {
   async tryLogin(password: string, trigger: LoginTrigger): Promise<LoginResult> {
     const shape = checkPasswordShape(this.deps.account.host, password);
     if (!shape.ok) return { outcome: 'password-shape', reason: shape.message };
+    await this.deps.policy.prepareAttempt();
     const client = this.makeClient(password);
     let logged = trigger;
     const watch = new LoginCommandWatch(client, {

@@ -108,6 +108,15 @@ export class LoginPolicy {
   }
 
   /**
+   * Call before a connection is opened: writes the state once, so a disk that could not take the
+   * attempt (full, read-only) stops the connection before it is made, not at its login command.
+   */
+  async prepareAttempt(): Promise<void> {
+    this.assertLoaded();
+    await this.store.saveState(this.state);
+  }
+
+  /**
    * Call right before the login command is sent; resolves once the attempt is on disk, with the
    * trigger it is logged under (a user's retry or new password, when this login answers one).
    */

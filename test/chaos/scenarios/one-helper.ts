@@ -56,39 +56,59 @@ export async function oneHelper(p: OneHelperParams, testFile: string): Promise<S
       check('second start: no connection to the server', world.proxy.connectionsTotal === connectionsBefore, `${world.proxy.connectionsTotal - connectionsBefore} connections`),
     );
 
-    // (b) SIGTERM while a reconnect login waits for its answer.
-    let helper = first;
+    await first.stop();
+
+    // (b) SIGTERM while a reconnect login waits for its answer; a home of its own each round, so
+    // the pacing of earlier rounds' logins does not delay this one's reconnect.
     const stopTimes: number[] = [];
+    const blockedAfter: string[] = [];
     let leftOpen = 0;
     for (let round = 0; round < p.rounds; round++) {
-      // The reconnect's login reaches Dovecot (it logs the session in); its answer is held.
-      const stopWatching = whenPasswordSent(world.proxy, () => world.proxy.holdReplies());
-      world.proxy.dropAll();
-      await pollUntil(async () => (await world.serverLogins()).openAtEnd.size >= 1, { what: 'the held login to reach Dovecot', timeoutMs: 60_000, intervalMs: 50 });
-      stopWatching();
-      const sigterm = Date.now();
-      const exit = await helper.kill('SIGTERM').catch(() => 'no exit');
-      stopTimes.push(Date.now() - sigterm);
-      world.proxy.resume();
-      const closed = await pollUntil(async () => (await world.serverLogins()).openAtEnd.size === 0, { what: 'no session at the server', timeoutMs: 10_000, intervalMs: 50 }).then(() => true, () => false);
-      if (!closed || exit === 'no exit') leftOpen++;
-      // The next helper: the login cut short waits for the user (point 1); one retry brings it back.
-      helper = await startHelperProcess({ home: home.home, port: home.port, name: testFile });
-      await helper.waitForLog((e) => e.msg === 'state' && e.account === ACCOUNT_ID && (e.state === 'auth-failed' || e.state === 'idle'), 'the next helper to settle');
-      const retry = spawn(process.execPath, [BIN, 'retry', ACCOUNT_ID], { env: { ...process.env, MAIL_NOTIFIER_HOME: home.home } });
-      await withTimeout(new Promise((r) => retry.on('exit', r)), 20_000, 'helper retry');
-      await helper.waitForLog((e) => e.msg === 'state' && e.account === ACCOUNT_ID && e.state === 'idle', 'idle again');
+      const own = await helperHome({ host: world.proxy.host, port: world.proxy.port, user: world.user, pass: world.pass });
+      try {
+        let helper = await startHelperProcess({ home: own.home, port: own.port, name: testFile });
+        await helper.waitForLog((e) => e.msg === 'state' && e.account === ACCOUNT_ID && e.state === 'idle', 'idle');
+        // The reconnect's login reaches Dovecot (it logs the session in); its answer is held.
+        const acceptedBefore = (await world.serverLogins()).accepted;
+        let passwordSent = false;
+        const stopWatching = whenPasswordSent(world.proxy, () => {
+          passwordSent = true;
+          world.proxy.holdReplies();
+        });
+        world.proxy.dropAll();
+        await pollUntil(async () => passwordSent && (await world.serverLogins()).accepted > acceptedBefore,
+          { what: 'the held login to reach Dovecot', timeoutMs: 60_000, intervalMs: 50 });
+        stopWatching();
+        const sigterm = Date.now();
+        const exit = await helper.kill('SIGTERM').catch(() => 'no exit');
+        stopTimes.push(Date.now() - sigterm);
+        world.proxy.resume();
+        const closed = await pollUntil(async () => (await world.serverLogins()).openAtEnd.size === 0, { what: 'no session at the server', timeoutMs: 10_000, intervalMs: 50 }).then(() => true, () => false);
+        if (!closed || exit === 'no exit') leftOpen++;
+        // The next helper: the login cut short waits for the user (point 1); one retry brings it back.
+        helper = await startHelperProcess({ home: own.home, port: own.port, name: testFile });
+        const settled = await helper.waitForLog((e) => e.msg === 'state' && e.account === ACCOUNT_ID && ['auth-failed', 'idle', 'backoff', 'paused'].includes(String(e.state)), 'the next helper to settle');
+        blockedAfter.push(String(settled.state));
+        const retry = spawn(process.execPath, [BIN, 'retry', ACCOUNT_ID], { env: { ...process.env, MAIL_NOTIFIER_HOME: own.home } });
+        await withTimeout(new Promise((r) => retry.on('exit', r)), 20_000, 'helper retry');
+        await helper.waitForLog((e) => e.msg === 'state' && e.account === ACCOUNT_ID && e.state === 'idle', 'idle again');
+        await helper.stop();
+      } finally {
+        world.proxy.resume();
+        await own.remove();
+      }
     }
-    await helper.stop();
     const server = await world.serverLogins();
     figures.push(
       ['SIGTERM during a held login: time to exit (each round)', stopTimes.map((ms) => `${ms} ms`).join(', ')],
+      ['SIGTERM during a held login: the next helper\'s state (each round)', blockedAfter.join(', ')],
       ['logins the server saw (Dovecot log: accepted / refused)', `${server.accepted} / ${server.failed}`],
       ['most sessions open at once (Dovecot log)', server.maxSessions],
     );
     checks.push(
       check(`SIGTERM during a held login: the helper ends within ${SIGTERM_MS / 1000} s`, stopTimes.every((ms) => ms < SIGTERM_MS), stopTimes.map((ms) => `${ms} ms`).join(', ')),
       check('SIGTERM during a held login: no session left at the server', leftOpen === 0, `${leftOpen} round(s) left one`),
+      check('SIGTERM during a held login: the next helper waits for the user (the answer was never heard)', blockedAfter.every((st) => st === 'auth-failed'), blockedAfter.join(', ')),
       check('at most one session at once, at every moment (Dovecot log)', server.maxSessions <= 1, `${server.maxSessions}`),
       check('no session at the end', server.openAtEnd.size === 0, `${server.openAtEnd.size} open`),
     );
