@@ -208,6 +208,14 @@ export class DrivenSession {
     throw new Error(`more than ${MAX_STEPS} timer firings: ${this.describe()}`);
   }
 
+  /**
+   * Virtual times at which a connection was opened: the session shows `connecting` (with no
+   * reason) right as it connects. Exact, unlike the proxy's count, which is noticed a step later.
+   */
+  connectTimes(): number[] {
+    return this.timeline.filter((e) => e.state === 'connecting' && e.reason === undefined).map((e) => e.at);
+  }
+
   /** Virtual time of the first change to `state` at or after `since`. */
   firstAt(state: AccountState, since: number): number | undefined {
     return this.timeline.find((entry) => entry.at >= since && entry.state === state)?.at;

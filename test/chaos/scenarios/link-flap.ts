@@ -80,7 +80,7 @@ export async function linkFlap(p: LinkFlapParams, testFile: string): Promise<Sce
   /** Virtual times: when each UID was appended, and when it was first announced. */
   const appendedAt = new Map<number, number>();
   const announcedAt = new Map<number, number>();
-  /** Wall (virtual) time of each live cut: the wait to the next connection starts there. */
+  /** Virtual time of each live cut: the wait to the next connect starts there. */
   const cutTimes: number[] = [];
   let downSince: number | null = null;
   let armed = false;
@@ -115,7 +115,7 @@ export async function linkFlap(p: LinkFlapParams, testFile: string): Promise<Sce
         if (s.state === 'idle') {
           counts.cutsLive++;
           downSince = s.clock.elapsed;
-          cutTimes.push(s.clock.now());
+          cutTimes.push(s.clock.elapsed);
           world.proxy.dropAll();
         } else {
           counts.cutsIdle++;
@@ -154,8 +154,9 @@ export async function linkFlap(p: LinkFlapParams, testFile: string): Promise<Sce
     const hourLog = maxInWindow(logTimes, HOUR);
     const dayProxy = maxInWindow(proxyTimes, 24 * HOUR);
     const server = await world.serverLogins();
+    const connects = s.connectTimes();
     const reconnectWaits = cutTimes.flatMap((cut) => {
-      const next = proxyTimes.find((t) => t > cut);
+      const next = connects.find((t) => t > cut);
       return next === undefined ? [] : [next - cut];
     });
     const delays = appended.flatMap((uid) => (announcedAt.has(uid) ? [announcedAt.get(uid)! - appendedAt.get(uid)!] : []));
