@@ -27,10 +27,25 @@ if [ -z "${MN_TEST_KEYRING_INSIDE:-}" ]; then
 fi
 
 # Inside the throwaway session: start the keyring's Secret Service, unlocked with a test password.
+# In the foreground, as this shell's child, so it is stopped and reaped here (a daemonized one
+# would be left to an init that, in a container, may never reap it).
 [ -n "${DBUS_SESSION_BUS_ADDRESS:-}" ] || fail "dbus-run-session did not start a session bus."
-eval "$(printf '%s' 'mail-notifier-test-keyring' | gnome-keyring-daemon --unlock --components=secrets)" \
-  || fail "gnome-keyring-daemon did not start."
-export GNOME_KEYRING_CONTROL
+printf '%s' 'mail-notifier-test-keyring' | gnome-keyring-daemon --foreground --unlock --components=secrets >/dev/null &
+keyring=$!
+trap 'kill "$keyring" 2>/dev/null; wait "$keyring" 2>/dev/null' EXIT
+# Ready once it owns the Secret Service's bus name (dbus-send comes with dbus-daemon).
+secrets_up() {
+  dbus-send --session --print-reply --dest=org.freedesktop.DBus /org/freedesktop/DBus \
+    org.freedesktop.DBus.NameHasOwner string:org.freedesktop.secrets 2>/dev/null | grep -q 'boolean true'
+}
+for _ in $(seq 1 100); do
+  secrets_up && break
+  kill -0 "$keyring" 2>/dev/null || fail "gnome-keyring-daemon did not start."
+  sleep 0.1
+done
+secrets_up || fail "gnome-keyring-daemon did not answer on the session bus within 10 s."
 # The keychain tests refuse to run without this: it says the keychain they write to is this throwaway one.
 export MAIL_NOTIFIER_TEST_KEYRING="$DBUS_SESSION_BUS_ADDRESS"
-exec "$@"
+status=0
+"$@" || status=$?
+exit "$status"
