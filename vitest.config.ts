@@ -3,7 +3,10 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   test: {
     include: ['test/**/*.test.ts', 'test/**/*.test.tsx', 'helper/**/*.test.ts', 'protocol/**/*.test.ts', 'components/**/*.test.tsx'],
-    exclude: ['node_modules/**'],
+    // The keychain tests run in a throwaway Secret Service of their own (vitest.keychain.config.ts).
+    exclude: ['node_modules/**', '**/*.keychain.test.ts'],
+    // Keeps every test and the helpers they start away from the developer's own keychain.
+    setupFiles: ['test/harness/no-real-keychain.ts'],
     testTimeout: 30_000,
     hookTimeout: 30_000,
     pool: 'forks',

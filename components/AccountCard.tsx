@@ -33,6 +33,7 @@ const OUTCOME_WORDS: Record<LoginLogEntry['outcome'], string> = {
   throttled: 'Held back (too many tries)',
   network: 'Network problem',
   server: 'Server problem',
+  unknown: 'Cut short (no answer)',
 };
 
 export function LoginLogTable({ entries }: { entries: LoginLogEntry[] }) {

@@ -96,7 +96,8 @@ export const AccountStatusSchema = v.strictObject({
 });
 export type AccountStatus = v.InferOutput<typeof AccountStatusSchema>;
 
-export const LOGIN_OUTCOMES = ['pending', 'success', 'auth-rejected', 'throttled', 'network', 'server'] as const;
+/** `unknown`: the login command was sent and its answer never came (link cut, helper stopped or crashed). */
+export const LOGIN_OUTCOMES = ['pending', 'success', 'auth-rejected', 'throttled', 'network', 'server', 'unknown'] as const;
 export const LoginLogEntrySchema = v.strictObject({
   at: timestamp,
   outcome: v.picklist(LOGIN_OUTCOMES),

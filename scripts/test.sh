@@ -7,7 +7,7 @@ cd "$(dirname "$0")/.."
 
 step() { printf '\n== %s\n' "$1"; }
 
-step "system packages (dovecot-imapd, chromium)"
+step "system packages (dovecot-imapd, chromium, dbus-daemon, gnome-keyring)"
 bash scripts/ensure-system-packages.sh
 
 step "npm packages"
@@ -33,6 +33,10 @@ mkdir -p test-artifacts
 status=0
 npx vitest run --reporter=default --reporter=json --outputFile.json=test-artifacts/vitest.json 2>&1 \
   | tee test-artifacts/vitest-output.log || status=$?  # pipefail: vitest's failure counts
+
+step "keychain tests (a real Secret Service: gnome-keyring in a throwaway dbus-run-session)"
+bash scripts/with-test-keyring.sh npx vitest run -c vitest.keychain.config.ts --reporter=default 2>&1 \
+  | tee test-artifacts/vitest-keychain-output.log || status=1
 
 step "no test password, token or pairing code in any log"
 node scripts/check-test-logs.mjs || status=1

@@ -25,6 +25,11 @@ export function loginFailureMessage(
         code: 'server-refused',
         message: `${account.host} asked us to slow down (${reason}). The helper waits at least 15 minutes before the next try.`,
       };
+    case 'unknown':
+      return {
+        code: 'connection-failed',
+        message: `The connection to ${account.host} was cut after the password was sent and before the server answered, so it may have been refused. To protect the account from a lockout the helper will not send it again by itself: check your connection, then add the account again.`,
+      };
     case 'network':
       if (reason === NO_ENCRYPTION_REASON) {
         return {

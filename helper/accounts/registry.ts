@@ -238,6 +238,10 @@ export class AccountRegistry extends EventEmitter implements MailService {
 
   async retryLogin(accountId: string): Promise<void> {
     const entry = this.entry(accountId);
+    // A retry is a login the user asked for: none is owed to a connected account.
+    if (['connecting', 'syncing', 'idle'].includes(entry.session.state.state)) {
+      throw new MailServiceError('invalid', `${entry.account.label} is connected (or connecting) now: there is nothing to retry.`);
+    }
     const result = await entry.policy.userRetry();
     if (!result.ok) throw new MailServiceError('login-not-allowed', result.reason);
     entry.session.wake();

@@ -15,8 +15,9 @@ import type { NewMailMarks } from './new-mail-marks';
 import { fetchBody, fetchPreviews } from './message-fetch';
 import { missingFolderMessage, pickFolder, type FolderUse, type ListedFolder } from './folders';
 import { transportSecurity } from './transport-security';
+import { LoginCommandWatch, type LoginPhase } from './login-command';
 import { classifyLoginError, checkPasswordShape } from '../policy/login-policy';
-import type { AttemptOutcome, Decision, LoginTrigger } from '../policy/login-policy';
+import type { AttemptOutcome, ConnectFailure, Decision, LoginTrigger } from '../policy/login-policy';
 
 const INBOX = 'INBOX';
 /** After the loop itself failed (storage), the next try. */
@@ -40,10 +41,19 @@ export interface SessionAccount {
 /** The part of the login policy a session drives (LoginPolicy implements it). */
 export interface LoginGate {
   decide(): Decision;
-  beginAttempt(trigger: LoginTrigger): Promise<void>;
+  /** Before a connection is opened; rejects when the attempt could not be recorded (a full disk). */
+  prepareAttempt(): Promise<void>;
+  /** Right before the login command is sent; resolves with the trigger the attempt is logged under. */
+  beginAttempt(trigger: LoginTrigger): Promise<LoginTrigger>;
+  /** The attempt begun never sent its command (the connection was closed first). */
+  cancelAttempt(): Promise<void>;
   finishAttempt(outcome: AttemptOutcome, reason: string): Promise<void>;
+  /** The connection failed before any login command was sent. */
+  connectFailed(outcome: ConnectFailure, reason: string): Promise<void>;
   connectionLost(loggedInAt: number, reason: string): Promise<void>;
 }
+
+export type LoginResult = { client: ImapFlow } | { outcome: AttemptOutcome | 'password-shape'; reason: string };
 
 export interface SessionTuning {
   /** Server quiet for this long → NOOP probe. */
@@ -135,6 +145,8 @@ export class AccountSession extends EventEmitter {
   private needsSnapshot = true;
   private running: Promise<void> | null = null;
   private pending = emptyPending();
+  /** Closes the connection being set up (stop() must not let a login finish after it). */
+  private abortConnect: (() => Promise<void>) | null = null;
 
   /** The account's settings; the registry changes them in place when the user edits the account. */
   get account(): SessionAccount {
@@ -180,6 +192,7 @@ export class AccountSession extends EventEmitter {
     this.stopped = true;
     this.wakeUp?.();
     this.dropLink('stopped');
+    await this.abortConnect?.();
     await this.running;
     this.setStatus({ state: 'stopped' });
   }
@@ -236,7 +249,12 @@ export class AccountSession extends EventEmitter {
     }
     this.setStatus({ state: 'connecting' });
     const result = await this.tryLogin(password, this.snapshotSent ? 'reconnect' : 'start');
-    if ('client' in result) return result.client;
+    if ('client' in result) {
+      // Stopped while the login's answer was on its way: no session may outlive stop().
+      if (!this.stopped) return result.client;
+      result.client.close();
+      return null;
+    }
     if (result.outcome === 'password-shape') {
       this.setStatus({ state: 'auth-failed', reason: result.reason });
       await this.sleepUntil(Infinity);
@@ -246,27 +264,37 @@ export class AccountSession extends EventEmitter {
 
   /**
    * One login attempt, and the only way this account ever logs in: the password's shape is
-   * checked first (an Apple ID password sent to iCloud is a sure failed login), and the attempt
-   * is recorded by the policy before the connection is opened. Also used to add an account, whose
-   * logged-in client the session then adopts.
+   * checked first (an Apple ID password sent to iCloud is a sure failed login), the connection
+   * is set up, and the attempt is recorded by the policy right before the login command goes
+   * out (see login-command). Also used to add an account, whose logged-in client the session
+   * then adopts.
    */
-  async tryLogin(
-    password: string,
-    trigger: LoginTrigger,
-  ): Promise<{ client: ImapFlow } | { outcome: AttemptOutcome | 'password-shape'; reason: string }> {
+  async tryLogin(password: string, trigger: LoginTrigger): Promise<LoginResult> {
     const shape = checkPasswordShape(this.deps.account.host, password);
     if (!shape.ok) return { outcome: 'password-shape', reason: shape.message };
-    await this.deps.policy.beginAttempt(trigger);
+    await this.deps.policy.prepareAttempt();
     const client = this.makeClient(password);
+    let logged = trigger;
+    const watch = new LoginCommandWatch(client, {
+      beforeLogin: async () => {
+        logged = await this.deps.policy.beginAttempt(trigger);
+      },
+      takeBack: () => this.deps.policy.cancelAttempt(),
+    });
+    const abort = async () => {
+      const settled = watch.abandon();
+      // A refused login can leave the socket open; it would count against the server's cap.
+      client.close();
+      await settled;
+    };
+    this.abortConnect = abort;
     try {
       await withDeadline(client.connect(), this.tuning.connectTimeoutMs, 'The server', this.clock);
     } catch (err) {
-      // A refused login can leave the socket open; it would count against the server's cap.
-      client.close();
-      const { outcome, reason } = classifyLoginError(err);
-      await this.deps.policy.finishAttempt(outcome, reason);
-      this.log('login-failed', { outcome, reason });
-      return { outcome, reason };
+      await abort();
+      return this.failedLogin(watch.phase, watch.hookError, err);
+    } finally {
+      if (this.abortConnect === abort) this.abortConnect = null;
     }
     try {
       await this.deps.policy.finishAttempt('success', 'logged in');
@@ -275,8 +303,37 @@ export class AccountSession extends EventEmitter {
       client.close();
       throw err;
     }
-    this.log('logged-in', { trigger });
+    this.log('logged-in', { trigger: logged });
     return { client };
+  }
+
+  /** Records a connection that ended before it was logged in, by how far it got. */
+  private async failedLogin(phase: LoginPhase, hookError: unknown, err: unknown): Promise<LoginResult> {
+    // The policy could not record the attempt (a full disk): nothing was sent; the loop shows why.
+    if (hookError !== undefined) throw hookError;
+    const { outcome, reason } = classifyLoginError(err);
+    if (phase === 'connecting') {
+      // Nothing the server counts as a login was sent: backs off without spending the budget.
+      // (A refusal before the login, "LOGINDISABLED", is the server's setup, not the password.)
+      const failure: ConnectFailure = outcome === 'auth-rejected' || outcome === 'unknown' ? 'server' : outcome;
+      if (!this.stopped) await this.deps.policy.connectFailed(failure, reason);
+      this.log('connect-failed', { outcome: failure, reason });
+      return { outcome: failure, reason };
+    }
+    if (phase === 'logged-in') {
+      // The server accepted the password; the link died during the setup after it.
+      await this.deps.policy.finishAttempt('success', 'logged in');
+      if (!this.stopped) await this.deps.policy.connectionLost(this.clock.now(), reason);
+      this.log('link-closed', { reason });
+      return { outcome: 'network', reason };
+    }
+    // The login was sent: only an answer from the server says how it went. Anything else (the
+    // link died, no answer in time, stop()) may have been a rejection the helper never heard.
+    const heard = outcome === 'auth-rejected' || outcome === 'throttled' || serverAnswered(err);
+    const result = heard ? { outcome, reason } : { outcome: 'unknown' as const, reason: `no answer to the login: ${reason}` };
+    await this.deps.policy.finishAttempt(result.outcome, result.reason);
+    this.log('login-failed', result);
+    return result;
   }
 
   private makeClient(password: string): ImapFlow {
@@ -660,6 +717,12 @@ export class AccountSession extends EventEmitter {
   private log(event: string, fields?: Record<string, unknown>): void {
     this.deps.log?.(event, { account: this.deps.account.id, ...fields });
   }
+}
+
+/** Whether an imapflow error carries a tagged answer of the server (NO, BAD). */
+function serverAnswered(err: unknown): boolean {
+  const status = (err as { responseStatus?: unknown } | null)?.responseStatus;
+  return typeof status === 'string' && status.length > 0;
 }
 
 function emptyPending() {

@@ -9,7 +9,8 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { pollUntil, withTimeout } from '../harness/wait';
-import { freePort } from '../e2e/helper-process';
+import { freePort, startHelperProcess } from '../e2e/helper-process';
+import { readRuntimeStatus } from '../../helper/runtime-status';
 
 const BIN = resolve(import.meta.dirname, '../../helper/bin.mjs');
 let home: string;
@@ -108,6 +109,29 @@ describe('helper CLI', () => {
     expect(await withTimeout(exited, 20_000, 'helper exit')).toBe(0);
     expect(err).not.toContain('helper listening');
     expect(await readFile(logFile, 'utf8')).toContain('"msg":"stopping"');
+  });
+
+  it('a second start on the same home exits within 5 s saying which pid runs; SIGTERM ends the first (exit 0)', async () => {
+    const own = await mkdtemp(join(tmpdir(), 'mn-cli-twice-'));
+    const first = await startHelperProcess({ home: own, port: await freePort(), name: 'cli-twice' });
+    try {
+      const running = await readRuntimeStatus(join(own, 'state'));
+      expect(running?.pid).toBeGreaterThan(0);
+      const started = Date.now();
+      const child = spawn(process.execPath, [BIN, 'start', '--no-demo', '--port', String(await freePort())], {
+        env: { ...process.env, MAIL_NOTIFIER_HOME: own },
+      });
+      let err = '';
+      child.stderr.on('data', (d) => (err += d));
+      const code = await withTimeout(new Promise<number | null>((r) => child.on('exit', r)), 5_000, 'the second helper to exit');
+      expect(Date.now() - started).toBeLessThan(5_000);
+      expect(code).toBe(1);
+      expect(err).toContain(`already running (pid ${running!.pid})`);
+      expect(err).not.toMatch(/\n\s+at /);
+    } finally {
+      expect(await first.kill('SIGTERM')).toBe(0);
+      await rm(own, { recursive: true, force: true });
+    }
   });
 
   it('an unknown command shows the usage', () => {

@@ -105,7 +105,7 @@ export interface SessionOptions {
 
 const defaultLog = testLogFn('session');
 
-export async function startSession(opts: SessionOptions): Promise<SessionRecorder> {
+export async function startSession(opts: SessionOptions): Promise<SessionRecorder & { policy: LoginPolicy }> {
   recordSecret(opts.pass);
   // random() = 0 gives the shortest jittered backoff the policy allows: reconnect tests stay quick.
   const policy = new LoginPolicy({ store: opts.stores.policy, now: Date.now, random: opts.random ?? (() => 0) });
@@ -129,7 +129,7 @@ export async function startSession(opts: SessionOptions): Promise<SessionRecorde
     tuning: { ...FAST_TUNING, ...opts.tuning },
     log: opts.log ?? defaultLog,
   });
-  const recorder = new SessionRecorder(session, account);
+  const recorder = Object.assign(new SessionRecorder(session, account), { policy });
   session.start();
   return recorder;
 }
