@@ -126,7 +126,7 @@ describe('the built extension in Chromium', () => {
     await settings.getByText(/^Paired\./).waitFor();
     await expect.poll(badgeText, poll).toBe('3');
     expect((await browser.badge()).title).toContain('iCloud: 3 unread');
-    await settings.getByText('Connected and paired (helper fake-0.0.1).').waitFor();
+    await settings.getByText(`Paired with the helper at 127.0.0.1:${helper.port} (helper fake-0.0.1).`).waitFor();
     await settings.screenshot({ path: resolve(SCREENSHOTS, 'settings.png'), fullPage: true });
 
     // Every connection the extension opened carried its own extension origin; others are refused.

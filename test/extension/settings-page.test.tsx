@@ -162,10 +162,10 @@ describe('settings: pairing and connection', () => {
     expect(document.body.textContent).not.toContain('as soon as the helper has accounts');
     expect(document.body.textContent).toContain('To pair another browser, run npm run helper pair');
     fireEvent.click(screen.getByRole('button', { name: 'Change address' }));
-    type('Helper address', 'ws://[::1]:47913');
+    type('Helper address', 'ws://localhost:47913');
     fireEvent.click(screen.getByRole('button', { name: 'Save address' }));
     await flush();
-    expect(on.saveSettings).toHaveBeenCalledWith({ helperAddress: 'ws://[::1]:47913' });
+    expect(on.saveSettings).toHaveBeenCalledWith({ helperAddress: 'ws://localhost:47913' });
     fireEvent.click(screen.getByRole('button', { name: 'Unpair' }));
     await flush();
     expect(on.unpair).toHaveBeenCalled();

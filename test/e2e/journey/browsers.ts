@@ -27,6 +27,8 @@ export interface JourneyBrowser {
   openPopups?: () => Promise<number>;
   /** URLs of the tabs open now. */
   tabUrls(): Promise<string[]>;
+  /** Every error the extension's pages opened here wrote to their console. */
+  pageErrors(): string[];
   close(): Promise<void>;
 }
 
@@ -40,6 +42,7 @@ type ExtensionApi = {
 // reach the extension API through globalThis.
 export async function chromiumJourneyBrowser(): Promise<JourneyBrowser> {
   const b = await launchWithExtension();
+  const errors: string[] = [];
   // Chromium stops an idle extension worker now and then (MV3): an extension page of our own asks
   // the APIs, and only a notification click, which must happen in the worker, goes there.
   const probe = await b.context.newPage();
@@ -49,6 +52,8 @@ export async function chromiumJourneyBrowser(): Promise<JourneyBrowser> {
     origin: `chrome-extension://${b.extensionId}`,
     async open(name) {
       const page: PlaywrightPage = await b.context.newPage();
+      page.on('console', (m) => m.type() === 'error' && errors.push(`${name}: ${m.text()}`));
+      page.on('pageerror', (e) => errors.push(`${name}: ${e.message}`));
       if (name === 'popup') await page.setViewportSize(POPUP_SIZE);
       await page.goto(`chrome-extension://${b.extensionId}/${name}.html`);
       return new UiPage(playwrightPage(page), `Chromium ${name}`);
@@ -67,12 +72,14 @@ export async function chromiumJourneyBrowser(): Promise<JourneyBrowser> {
         return (await runtime.getContexts({ contextTypes: ['POPUP'] })).length;
       }),
     tabUrls: async () => b.context.pages().filter((p) => p !== probe).map((p) => p.url()),
+    pageErrors: () => errors,
     close: () => b.close(),
   };
 }
 
 export async function firefoxJourneyBrowser(): Promise<JourneyBrowser> {
   const f = await launchFirefoxWithExtension();
+  const errors: string[] = [];
   // Firefox gives no handle on the background page: an extension page of our own asks the APIs.
   const probe = await f.open('options');
   // Headless Firefox has no alerts service: a notification is created and closed at once, so
@@ -87,6 +94,8 @@ export async function firefoxJourneyBrowser(): Promise<JourneyBrowser> {
     origin: f.origin,
     async open(name) {
       const page = await f.open(name, name === 'popup' ? POPUP_SIZE : undefined);
+      page.on('console', (m) => m.type() === 'error' && errors.push(`${name}: ${m.text()}`));
+      page.on('pageerror', (e) => errors.push(`${name}: ${e instanceof Error ? e.message : String(e)}`));
       return new UiPage(puppeteerPage(page), `Firefox ${name}`);
     },
     badge: () => probe.evaluate(() => (globalThis as unknown as { browser: ExtensionApi }).browser.browserAction!.getBadgeText({})),
@@ -96,6 +105,7 @@ export async function firefoxJourneyBrowser(): Promise<JourneyBrowser> {
         ...(globalThis as unknown as { notificationsSeen: string[] }).notificationsSeen,
       ]),
     tabUrls: async () => (await f.browser.pages()).filter((p) => p !== probe).map((p) => p.url()),
+    pageErrors: () => errors,
     close: () => f.close(),
   };
 }

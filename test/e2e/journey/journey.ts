@@ -368,37 +368,30 @@ export function journey(browserName: JourneyBrowser['name'], launch: () => Promi
       await expect.poll(() => notified(second), { timeout: STEP_MS }).toBe(false);
     });
 
-    it('a changed password: one rejected login, "password rejected" in popup and settings, the new one signs in', { timeout: 120_000 }, async () => {
+    it('a changed password: one rejected login, then only what the user asks — Retry login (one more try), a new password (signs in)', { timeout: 120_000 }, async () => {
       const before = await dovecot.logins(user);
       await dovecot.setPassword(user, rotated);
       await dovecot.kick(user);
       await reconnectOther(rotated);
       await openPopup();
-      await popup.waitForText(/Password rejected/, 60_000);
+      await popup.waitForText(/action is needed|Password rejected/i, 60_000);
       await openSettings();
-      await settings.waitForText(/Password rejected — action needed/);
-      expect((await dovecot.logins(user)).rejected).toBe(before.rejected + 1);
+      await expect.poll(async () => (await dovecot.logins(user)).rejected, { timeout: STEP_MS }).toBe(before.rejected + 1);
+      // Nothing more by itself: the helper waits for the user.
+      await settings.waitForText(/Retry login/);
+
+      // One click, one login: still the old password, so one more refusal and nothing after it.
+      await settings.click('button', 'Retry login');
+      await expect.poll(async () => (await dovecot.logins(user)).rejected, { timeout: 60_000 }).toBe(before.rejected + 2);
+      // Dovecot logs the refusal at once and answers it after its auth_failure_delay: the helper's log follows.
+      await expect.poll(() => cli('logins'), { timeout: STEP_MS }).toMatch(/auth-rejected +user-retry/);
+      await settings.waitForText(/Retry login/);
+
       await settings.fill('New password', rotated);
       await settings.click('button', 'Save password and sign in');
       await settings.waitForText(/Connected, waiting for new mail/, 60_000);
-      expect((await dovecot.logins(user)).rejected).toBe(before.rejected + 1);
-      await badgeMatchesServer();
-    });
-
-    it('Retry login: after a rejection, one click signs in again once the server takes the password', { timeout: 120_000 }, async () => {
-      const before = await dovecot.logins(user);
-      await dovecot.setPassword(user, pass);
-      await dovecot.kick(user);
-      await reconnectOther(pass);
-      await settings.waitForText(/Password rejected — action needed/, 60_000);
-      expect((await dovecot.logins(user)).rejected).toBe(before.rejected + 1);
-      await dovecot.setPassword(user, rotated);
-      const beforeRetry = await dovecot.logins(user);
-      await settings.click('button', 'Retry login');
-      await settings.waitForText(/Connected, waiting for new mail/, 60_000);
       const after = await dovecot.logins(user);
-      expect(after.rejected).toBe(before.rejected + 1);
-      expect(after.succeeded).toBe(beforeRetry.succeeded + 1);
+      expect(after.rejected).toBe(before.rejected + 2);
       await badgeMatchesServer();
     });
 
@@ -412,6 +405,10 @@ export function journey(browserName: JourneyBrowser['name'], launch: () => Promi
       await settings.waitForText(/Unpaired/);
       await expect.poll(() => browser.badge(), { timeout: STEP_MS }).toBe('pair');
       await settings.waitForText(/Pairing code/);
+    });
+
+    it('no extension page wrote an error to its console along the way (a CSP error once showed on every page)', () => {
+      expect(browser.pageErrors().join('\n')).toBe('');
     });
   });
 }
