@@ -352,6 +352,22 @@ describe('pacing', () => {
   it('says why the account waits', () => {
     let s = initialPolicyState();
     for (let i = 0; i < 4; i++) s = login(s, T0 + i * 1_000, 'success');
-    expect(decide(s, T0 + 10_000)).toMatchObject({ kind: 'wait', state: 'backoff', reason: expect.stringMatching(/Spacing logins out.*4 of 60 logins used in 24 hours/) });
+    expect(decide(s, T0 + 10_000)).toMatchObject({ kind: 'wait', state: 'backoff', reason: expect.stringMatching(/Spacing logins out.*4 of 10 logins used in the last hour/) });
+  });
+
+  it("lets an ordinary day's reconnects through at once, and spreads out only a day that keeps reconnecting", () => {
+    let s = initialPolicyState();
+    // Nine reconnects an hour and a half apart (wakes, restarts): none of them waits for pacing.
+    for (let i = 0; i < 9; i++) {
+      const at = T0 + i * 90 * MIN;
+      expect(decide(s, at)).toEqual({ kind: 'login' });
+      s = login(s, at, 'success');
+    }
+    // The tenth of the day: from now on each waits its share of what is left of the 24 hours.
+    s = login(s, T0 + 9 * 90 * MIN, 'success');
+    const next = decide(s, T0 + 9 * 90 * MIN + 60_000);
+    expect(next).toMatchObject({ kind: 'wait', reason: expect.stringMatching(/10 of 60 logins used in 24 hours/) });
+    const share = (T0 + DAY - (T0 + 9 * 90 * MIN)) / 50;
+    expect((next as { until: number }).until).toBeCloseTo(T0 + 9 * 90 * MIN + share, -3);
   });
 });

@@ -21,11 +21,12 @@ export const POLICY_LIMITS = {
   loginsPerDay: 60,
   userRetriesPerHour: 3,
   /**
-   * Pacing: once a window (hour, day) holds this many logins, each next one waits its share of
-   * what is left of the window, so the budget lasts it. The first few stay quick: one cut after
-   * a quiet spell reconnects in seconds.
+   * Pacing: once a window holds this many logins, each next one waits its share of what is left
+   * of the window, so the budget lasts it. Below that logins stay quick: an ordinary day's few
+   * reconnects (wake from sleep, a restart, a Wi-Fi change) never wait for pacing; only a link
+   * that keeps dying is spread out.
    */
-  pacingFreeLogins: 3,
+  pacingFreeLogins: { hour: 3, day: 10 },
   /** A session that dies sooner than this after its login counts as a failed one. */
   quickDropMs: 60 * SECOND,
 } as const;
@@ -91,18 +92,18 @@ function budgetWait(state: PolicyState, now: number): { until: number; reason: s
  * of it: the last login plus (time until the oldest leaves the window) / (logins left). Spread so,
  * a link that keeps dying spends the budget evenly and never waits the whole window for it.
  */
-function paceUntil(times: readonly number[], now: number, windowMs: number, limit: number): number | null {
+function paceUntil(times: readonly number[], now: number, windowMs: number, limit: number, free: number): number | null {
   const recent = inWindow(times, now, windowMs);
   const left = limit - recent.length;
-  if (recent.length < POLICY_LIMITS.pacingFreeLogins || left <= 0) return null;
+  if (recent.length < free || left <= 0) return null;
   const last = recent[recent.length - 1];
   return last + (recent[0] + windowMs - last) / left;
 }
 
 function paceWait(state: PolicyState, now: number): { until: number; reason: string } | null {
-  const { loginsPerHour, loginsPerDay } = POLICY_LIMITS;
-  const hour = paceUntil(state.attempts, now, HOUR, loginsPerHour) ?? 0;
-  const day = paceUntil(state.attempts, now, DAY, loginsPerDay) ?? 0;
+  const { loginsPerHour, loginsPerDay, pacingFreeLogins } = POLICY_LIMITS;
+  const hour = paceUntil(state.attempts, now, HOUR, loginsPerHour, pacingFreeLogins.hour) ?? 0;
+  const day = paceUntil(state.attempts, now, DAY, loginsPerDay, pacingFreeLogins.day) ?? 0;
   const until = Math.max(hour, day);
   if (until <= now) return null;
   const used = day >= hour

@@ -60,7 +60,7 @@ function schedule(p: LinkFlapParams): Event[] {
 function pacingNote(times: readonly number[], connected: { longestOutage: number }, availability: { longestOutage: number }): string {
   const gaps = times.slice(1).map((t, i) => t - times[i]);
   return `with a cut every ${seconds(3_000)}–${seconds(600_000)}, nearly every login is followed by a cut within minutes. The pacing `
-    + `(each next login no sooner than what is left of the window divided by the logins left in it, after the first ${POLICY_LIMITS.pacingFreeLogins}) `
+    + `(each next login no sooner than what is left of the window divided by the logins left in it, after the first ${POLICY_LIMITS.pacingFreeLogins.hour} in an hour and ${POLICY_LIMITS.pacingFreeLogins.day} in a day) `
     + `spreads the ${POLICY_LIMITS.loginsPerDay} logins of the day over the day: the median gap between two logins was ${seconds(median(gaps))}, `
     + `the longest time without a connection ${seconds(connected.longestOutage)} (before the pacing: all 60 logins spent 5.6 h into the day, `
     + 'then 18.4 h without a connection). A connection the next cut kills during its first sync (the mid-FETCH cuts) delivers nothing, so the '
