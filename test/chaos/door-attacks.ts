@@ -72,6 +72,39 @@ function socketLife(ws: WebSocket, isStopping: () => boolean): Promise<boolean> 
 }
 
 /**
+ * `sockets` workers, each using one connection at a time (up to MAX_CONNECTIONS_PER_WORKER in
+ * turn): `use` runs one connection's life and resolves when it is over. `stop` ends them all.
+ */
+function socketWorkers<S>(
+  port: number,
+  sockets: number,
+  t: { stats: S; until: Attack<S>['until'] },
+  use: (ws: WebSocket, isStopping: () => boolean) => Promise<void>,
+): Attack<S> {
+  let stopping = false;
+  const isStopping = () => stopping;
+  const live = new Set<WebSocket>();
+  const worker = async () => {
+    for (let n = 0; n < MAX_CONNECTIONS_PER_WORKER && !stopping; n++) {
+      const ws = open(port);
+      live.add(ws);
+      await use(ws, isStopping);
+      live.delete(ws);
+    }
+  };
+  const workers = Array.from({ length: sockets }, worker);
+  return {
+    until: t.until,
+    async stop() {
+      stopping = true;
+      for (const ws of live) ws.terminate();
+      await Promise.all(workers);
+      return t.stats;
+    },
+  };
+}
+
+/**
  * `sockets` workers, each on one unauthenticated socket at a time, sending alternately a pair
  * frame with a random code and `junkBytes` of junk text, each as soon as the last was written.
  */
@@ -79,50 +112,32 @@ export function startPreAuthFlood(port: number, options: { sockets: number; rand
   const t = tracked<FloodStats>({ connections: 0, endedByHelper: 0, received: {}, leaks: [], framesSent: 0 });
   const { stats } = t;
   const junk = 'j'.repeat(options.junkBytes ?? 250_000);
-  let stopping = false;
-  const live = new Set<WebSocket>();
-  const worker = async () => {
-    for (let n = 0; n < MAX_CONNECTIONS_PER_WORKER && !stopping; n++) {
-      const ws = open(port);
-      live.add(ws);
-      stats.connections += 1;
-      ws.on('message', (data) => {
-        let type = 'unparseable';
-        try {
-          type = String((JSON.parse(data.toString()) as { type?: unknown }).type);
-        } catch {
-          // counted as unparseable
-        }
-        stats.received[type] = (stats.received[type] ?? 0) + 1;
-        if (type !== 'hello' && type !== 'error') stats.leaks.push(type);
-        t.changed();
-      });
-      const pump = (i: number) => {
-        if (stopping || ws.readyState !== WebSocket.OPEN) return;
-        const frame = i % 2 === 0 ? JSON.stringify({ type: 'pair', id: `p${i}`, protocol: PROTOCOL_VERSION, code: randomCode(options.random), clientName: 'flood' }) : junk;
-        ws.send(frame, (err) => {
-          if (err) return;
-          stats.framesSent += 1;
-          pump(i + 1);
-        });
-      };
-      ws.once('open', () => pump(0));
-      const endedByHelper = await socketLife(ws, () => stopping);
-      live.delete(ws);
-      if (endedByHelper) stats.endedByHelper += 1;
+  return socketWorkers(port, options.sockets, t, async (ws, isStopping) => {
+    stats.connections += 1;
+    ws.on('message', (data) => {
+      let type = 'unparseable';
+      try {
+        type = String((JSON.parse(data.toString()) as { type?: unknown }).type);
+      } catch {
+        // counted as unparseable
+      }
+      stats.received[type] = (stats.received[type] ?? 0) + 1;
+      if (type !== 'hello' && type !== 'error') stats.leaks.push(type);
       t.changed();
-    }
-  };
-  const workers = Array.from({ length: options.sockets }, worker);
-  return {
-    until: t.until,
-    async stop() {
-      stopping = true;
-      for (const ws of live) ws.terminate();
-      await Promise.all(workers);
-      return stats;
-    },
-  };
+    });
+    const pump = (i: number) => {
+      if (isStopping() || ws.readyState !== WebSocket.OPEN) return;
+      const frame = i % 2 === 0 ? JSON.stringify({ type: 'pair', id: `p${i}`, protocol: PROTOCOL_VERSION, code: randomCode(options.random), clientName: 'flood' }) : junk;
+      ws.send(frame, (err) => {
+        if (err) return;
+        stats.framesSent += 1;
+        pump(i + 1);
+      });
+    };
+    ws.once('open', () => pump(0));
+    if (await socketLife(ws, isStopping)) stats.endedByHelper += 1;
+    t.changed();
+  });
 }
 
 export interface GuessStats {
@@ -136,42 +151,25 @@ export interface GuessStats {
 export function startGuessers(port: number, options: { sockets: number; random: () => number }): Attack<GuessStats> {
   const t = tracked<GuessStats>({ guesses: 0, answers: {}, connections: 0 });
   const { stats } = t;
-  let stopping = false;
-  const live = new Set<WebSocket>();
-  const worker = async () => {
-    for (let n = 0; n < MAX_CONNECTIONS_PER_WORKER && !stopping; n++) {
-      const ws = open(port);
-      live.add(ws);
-      stats.connections += 1;
-      let attempts = 0;
-      const guess = () => {
-        if (stopping || attempts >= 3) return ws.close();
-        attempts += 1;
-        ws.send(JSON.stringify({ type: 'pair', id: `g${attempts}`, protocol: PROTOCOL_VERSION, code: randomCode(options.random), clientName: 'guesser' }));
-      };
-      ws.on('message', (data) => {
-        const message = JSON.parse(data.toString()) as { type: string; code?: string };
-        if (message.type === 'hello') return guess();
-        const answer = message.type === 'error' ? (message.code ?? 'error') : message.type;
-        stats.answers[answer] = (stats.answers[answer] ?? 0) + 1;
-        stats.guesses += 1;
-        t.changed();
-        guess();
-      });
-      await socketLife(ws, () => stopping);
-      live.delete(ws);
-    }
-  };
-  const workers = Array.from({ length: options.sockets }, worker);
-  return {
-    until: t.until,
-    async stop() {
-      stopping = true;
-      for (const ws of live) ws.terminate();
-      await Promise.all(workers);
-      return stats;
-    },
-  };
+  return socketWorkers(port, options.sockets, t, async (ws, isStopping) => {
+    stats.connections += 1;
+    let attempts = 0;
+    const guess = () => {
+      if (isStopping() || attempts >= 3) return ws.close();
+      attempts += 1;
+      ws.send(JSON.stringify({ type: 'pair', id: `g${attempts}`, protocol: PROTOCOL_VERSION, code: randomCode(options.random), clientName: 'guesser' }));
+    };
+    ws.on('message', (data) => {
+      const message = JSON.parse(data.toString()) as { type: string; code?: string };
+      if (message.type === 'hello') return guess();
+      const answer = message.type === 'error' ? (message.code ?? 'error') : message.type;
+      stats.answers[answer] = (stats.answers[answer] ?? 0) + 1;
+      stats.guesses += 1;
+      t.changed();
+      guess();
+    });
+    await socketLife(ws, isStopping);
+  });
 }
 
 /** Frames of one exchange with the helper, answered in order. */
