@@ -8,6 +8,7 @@ import { parseArgs } from 'node:util';
 import type { Bench, BenchOptions, Row } from './bench';
 import { bigMailboxBench } from './big-mailbox';
 import { bundleBench } from './bundle';
+import { coldStartBench } from './cold-start';
 import { bytesBench } from './bytes';
 import { idleBench } from './idle';
 import { fanoutBench, latencyBench } from './latency';
@@ -16,7 +17,7 @@ import { describeMachine } from './machine';
 import { popupBench } from './popup';
 import { wakeBench } from './wake';
 
-const BENCHES: Bench[] = [latencyBench, bytesBench, loginsBench, idleBench, wakeBench, bigMailboxBench, popupBench, fanoutBench, bundleBench];
+const BENCHES: Bench[] = [latencyBench, bytesBench, loginsBench, idleBench, wakeBench, coldStartBench, bigMailboxBench, popupBench, fanoutBench, bundleBench];
 
 async function runOne(bench: Bench, options: Omit<BenchOptions, 'log'>): Promise<Row[]> {
   const started = performance.now();
