@@ -7,6 +7,7 @@ import { loadavg } from 'node:os';
 import { parseArgs } from 'node:util';
 import type { Bench, BenchOptions, Row } from './bench';
 import { bigMailboxBench } from './big-mailbox';
+import { accountsBench } from './accounts';
 import { bundleBench } from './bundle';
 import { coldStartBench } from './cold-start';
 import { bytesBench } from './bytes';
@@ -17,7 +18,7 @@ import { describeMachine } from './machine';
 import { popupBench } from './popup';
 import { wakeBench } from './wake';
 
-const BENCHES: Bench[] = [latencyBench, bytesBench, loginsBench, idleBench, wakeBench, coldStartBench, bigMailboxBench, popupBench, fanoutBench, bundleBench];
+const BENCHES: Bench[] = [latencyBench, bytesBench, loginsBench, idleBench, accountsBench, wakeBench, coldStartBench, bigMailboxBench, popupBench, fanoutBench, bundleBench];
 
 async function runOne(bench: Bench, options: Omit<BenchOptions, 'log'>): Promise<Row[]> {
   const started = performance.now();

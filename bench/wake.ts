@@ -11,6 +11,7 @@
  * `--cycles N --sleep S` (default 20 cycles of 300 s) set the run's length.
  */
 import { buildMessage } from '../test/harness/messages';
+import { connectOtherDevice, type OtherDevice } from '../test/harness/other-device';
 import type { ServerMessage } from '../protocol';
 import { sleep, type Bench } from './bench';
 import { launchPairedBrowser } from './browser';
@@ -27,10 +28,27 @@ function unreadIn(m: ServerMessage): number | undefined {
   return undefined;
 }
 
-async function serverUnread(world: MailWorld): Promise<number[]> {
+async function serverUnread(device: OtherDevice): Promise<number[]> {
   const unread: number[] = [];
-  for (const uid of await world.other.listUids('INBOX')) if (!(await world.other.flagsOf('INBOX', uid)).includes('\\Seen')) unread.push(uid);
+  for (const uid of await device.listUids('INBOX')) if (!(await device.flagsOf('INBOX', uid)).includes('\\Seen')) unread.push(uid);
   return unread;
+}
+
+/**
+ * What another device does while the machine sleeps: reads the oldest unread message and delivers
+ * NEW_PER_SLEEP; returns the server's unread count after. A connection of its own each time: an idle
+ * imapflow client closes its connection after 5 minutes, the length of a sleep.
+ */
+async function mailMeanwhile(world: MailWorld, cycle: number): Promise<number> {
+  const [{ user, pass }] = world.users;
+  const device = await connectOtherDevice({ host: world.dovecot.host, port: world.dovecot.port, user, pass });
+  try {
+    await device.addFlags('INBOX', (await serverUnread(device))[0], ['\\Seen']);
+    for (let i = 0; i < NEW_PER_SLEEP; i++) await device.append('INBOX', buildMessage({ subject: `In sleep ${cycle}.${i}`, text: `arrived while asleep (${cycle}.${i})` }));
+    return (await serverUnread(device)).length;
+  } finally {
+    await device.close();
+  }
 }
 
 export const wakeBench: Bench = {
@@ -53,11 +71,9 @@ export const wakeBench: Bench = {
         process.kill(helper.pid, 'SIGSTOP');
         world.proxy.refuseNew(true);
         world.proxy.dropAll();
-        const before = await serverUnread(world);
-        await world.other.addFlags('INBOX', before[0], ['\\Seen']);
-        for (let i = 0; i < NEW_PER_SLEEP; i++) await world.append(buildMessage({ subject: `In sleep ${cycle}.${i}`, text: `arrived while asleep (${cycle}.${i})` }));
-        const truth = (await serverUnread(world)).length;
-        await sleep(sleepMs);
+        const asleepAt = performance.now();
+        const truth = await mailMeanwhile(world, cycle);
+        await sleep(asleepAt + sleepMs - performance.now());
         world.proxy.refuseNew(false);
         const seen = client.waitForNext((m) => unreadIn(m) === truth, 120_000, `the count ${truth} at the client`).then(() => epochNow());
         const resumedAt = epochNow();
