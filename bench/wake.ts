@@ -98,7 +98,12 @@ export const wakeBench: Bench = {
         },
       ];
     } finally {
-      process.kill(helper.pid, 'SIGCONT');
+      // Left stopped by a failed cycle, it could not stop; gone already, there is nothing to resume.
+      try {
+        process.kill(helper.pid, 'SIGCONT');
+      } catch {
+        log('the helper had exited');
+      }
       world.proxy.refuseNew(false);
       await browser.close();
       await helper.stop();
