@@ -95,13 +95,17 @@ async function burst(world: MailWorld, fleet: Fleet, log: (line: string) => void
     const client = await fleet.helper.client();
     const total = fleet.accounts * UNREAD;
     await browser.badgeBecomes(countText(total), 60_000);
+    // A connection of its own: the world's other device has been idle longer than imapflow keeps one.
+    const [{ user, pass }] = world.users;
+    const device = await connectOtherDevice({ host: world.dovecot.host, port: world.dovecot.port, user, pass });
     const before = await sampleProcess(fleet.helper.pid);
     const started = performance.now();
     for (let i = 0; i < BURST; i++) {
       await sleep(started + (i * BURST_MS) / BURST - performance.now());
-      await world.append(buildMessage({ subject: `Burst ${i}`, text: `message ${i} of the burst` }));
+      await device.append('INBOX', buildMessage({ subject: `Burst ${i}`, text: `message ${i} of the burst` }));
     }
     const appendedMs = performance.now() - started;
+    await device.close();
     await client.waitFor((m) => m.type === 'delta' && m.unreadCount === UNREAD + BURST, 120_000, 'the whole burst at a client');
     const lastAt = performance.now();
     await quiet(() => fleet.proxy.bytesServerToClient, 2_000, 120_000);

@@ -23,7 +23,11 @@ const BENCHES: Bench[] = [latencyBench, bytesBench, loginsBench, idleBench, acco
 async function runOne(bench: Bench, options: Omit<BenchOptions, 'log'>): Promise<Row[]> {
   const started = performance.now();
   console.log(`[${bench.name}] ${bench.title}: started`);
-  const rows = await bench.run({ ...options, log: (line) => console.log(`[${bench.name}] ${line}`) });
+  // A benchmark that fails is a row saying so: the others' figures still make the table.
+  const rows = await bench.run({ ...options, log: (line) => console.log(`[${bench.name}] ${line}`) }).catch((err: unknown): Row[] => {
+    console.error(`[${bench.name}] failed:`, err instanceof Error ? err.stack : err);
+    return [{ measure: bench.title, figure: `failed: ${err instanceof Error ? err.message.split('\n')[0] : String(err)}`, met: false }];
+  });
   for (const row of rows) console.log(`[${bench.name}] ${row.measure}: ${row.figure}${row.met === undefined ? '' : `  (target ${row.target}: ${row.met ? 'met' : 'MISSED'})`}`);
   console.log(`[${bench.name}] done in ${((performance.now() - started) / 1000).toFixed(0)} s`);
   return rows;
