@@ -1,7 +1,9 @@
 import { defineConfig } from 'wxt';
 
 // Extension pages may only connect to the helper on loopback (any port, as the address is a setting).
-const CONNECT_SRC = "connect-src 'self' ws://127.0.0.1:* ws://localhost:* ws://[::1]:*";
+// No IPv6 literal: Chrome refuses `ws://[::1]:*` as a CSP source (and logs it on every page);
+// `localhost` reaches ::1 where that is what it resolves to.
+const CONNECT_SRC = "connect-src 'self' ws://127.0.0.1:* ws://localhost:*";
 const CSP = `script-src 'self'; object-src 'self'; ${CONNECT_SRC}`;
 
 export default defineConfig({

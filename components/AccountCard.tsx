@@ -4,9 +4,10 @@ import type { AccountStatus, LoginLogEntry } from '../protocol';
 import { fullDate, untilText } from '../extension/format';
 import { APP_PASSWORD_SHAPE_MESSAGE, normalizeAppPassword } from '../extension/password';
 import { AppPasswordHelp } from './AppPasswordHelp';
+import { FolderSettings, type FolderIntents } from './FolderSettings';
 import { Outcome, useAction } from './useAction';
 
-export interface AccountIntents {
+export interface AccountIntents extends FolderIntents {
   removeAccount(id: string): Promise<void>;
   retryLogin(id: string): Promise<void>;
   loginLog(id: string): Promise<LoginLogEntry[]>;
@@ -32,6 +33,7 @@ const OUTCOME_WORDS: Record<LoginLogEntry['outcome'], string> = {
   throttled: 'Held back (too many tries)',
   network: 'Network problem',
   server: 'Server problem',
+  unknown: 'Cut short (no answer)',
 };
 
 export function LoginLogTable({ entries }: { entries: LoginLogEntry[] }) {
@@ -162,6 +164,7 @@ export function AccountCard({ account, webmailUrl, now, on }: Props) {
           Save
         </button>
       </form>
+      <FolderSettings account={account} on={on} />
       {account.kind === 'imap' && !account.webmailUrl && (
         <form
           class="row"

@@ -17,6 +17,7 @@ export function AccountForm({ onAdd }: Props) {
   const [host, setHost] = useState('');
   const [port, setPort] = useState('993');
   const [tls, setTls] = useState(true);
+  const [allowUnencrypted, setAllowUnencrypted] = useState(false);
   const [username, setUsername] = useState('');
   const [password, setPassword] = useState('');
   const action = useAction();
@@ -37,6 +38,7 @@ export function AccountForm({ onAdd }: Props) {
       host: kind === 'icloud' ? ICLOUD_IMAP.host : host.trim(),
       port: portNumber,
       tls: kind === 'icloud' ? ICLOUD_IMAP.tls : tls,
+      ...(kind === 'imap' && !tls && allowUnencrypted ? { allowUnencrypted: true } : {}),
       username: username.trim(),
       password: secret,
     };
@@ -78,6 +80,12 @@ export function AccountForm({ onAdd }: Props) {
           <label class="check">
             <input type="checkbox" checked={tls} onChange={(e) => setTls(e.currentTarget.checked)} /> TLS (encrypted connection)
           </label>
+          {!tls && (
+            <label class="check">
+              <input type="checkbox" checked={allowUnencrypted} onChange={(e) => setAllowUnencrypted(e.currentTarget.checked)} /> Allow an unencrypted
+              connection if the server offers no STARTTLS. Warning: anyone on the network path can then read your password and your mail.
+            </label>
+          )}
         </div>
       )}
       {kind === 'icloud' && (

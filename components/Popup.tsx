@@ -1,5 +1,5 @@
 /** The toolbar popup: state panel, list or reader, keyboard driven. Props in, intents out. */
-import { useEffect, useRef, useState } from 'preact/hooks';
+import { useLayoutEffect, useRef, useState } from 'preact/hooks';
 import { keyOf, type AccountState } from '../protocol';
 import type { PopupIntents, PopupView } from '../extension/popup-model';
 import { KEY_HELP, keyIntent } from './keys';
@@ -25,14 +25,29 @@ export function Popup({ view, now, on }: Props) {
   const rows = showList ? accounts.flatMap((a) => a.previews.map((preview) => ({ accountId: a.id, preview, id: rowId(a.id, preview) }))) : [];
   const index = Math.max(0, rows.findIndex((r) => r.id === selected));
   const current = rows[index];
+  // Keys can come faster than renders (a held j): each move starts from the last one, not from this render's.
+  const rowsNow = useRef(rows);
+  rowsNow.current = rows;
+  // Bumped by every move key, so the focus comes back to the list even when the selection stays.
+  const [navigated, setNavigated] = useState(0);
+  const move = (step: number) => {
+    setNavigated((n) => n + 1);
+    setSelected((previous) => {
+      const list = rowsNow.current;
+      const from = Math.max(0, list.findIndex((r) => r.id === previous));
+      return list[Math.min(list.length - 1, Math.max(0, from + step))]?.id;
+    });
+  };
 
   // Roving focus: the selected row has the focus (so Enter clicks it and it scrolls into view);
   // the reader and empty states keep it on the root so the keys still work.
-  useEffect(() => {
+  // A layout effect, run right after each render: a deferred one could focus the row of an older
+  // render after quick keys, and that row's focus handler would move the selection back.
+  useLayoutEffect(() => {
     const rowsInDom = root.current ? [...root.current.querySelectorAll<HTMLElement>('[data-row]')] : [];
     const row = !reader && current ? rowsInDom.find((el) => el.dataset.row === current.id) : undefined;
     (row ?? root.current)?.focus();
-  }, [current?.id, reader === undefined]);
+  }, [current?.id, reader === undefined, navigated]);
 
   const onKeyDown = (event: KeyboardEvent) => {
     if (event.target instanceof HTMLInputElement || event.target instanceof HTMLTextAreaElement) return;
@@ -44,7 +59,7 @@ export function Popup({ view, now, on }: Props) {
       case 'next':
       case 'prev':
         if (reader || rows.length === 0) return;
-        setSelected(rows[Math.min(rows.length - 1, Math.max(0, index + (intent === 'next' ? 1 : -1)))].id);
+        move(intent === 'next' ? 1 : -1);
         break;
       case 'open':
         // Enter on a focused button clicks that button by itself.

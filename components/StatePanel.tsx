@@ -26,8 +26,8 @@ export function StatePanel({ status, onOpenSettings, onRetry }: Props) {
         <section class="panel" role="alert">
           <h2>The helper is not running</h2>
           <p>
-            Mail comes through a small helper program on this computer. Start it from the project folder with <code>npm start</code> (or run{' '}
-            <code>helper start</code>), then try again.
+            Mail comes through a small helper program on this computer. Start it from the project folder with <code>npm start</code> (or{' '}
+            <code>npm run helper start</code>), then try again.
           </p>
           <div class="row">
             <button type="button" class="primary" onClick={onRetry}>

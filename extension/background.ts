@@ -50,11 +50,18 @@ export interface BackgroundApis {
 export function startBackground(apis: BackgroundApis) {
   const store = new Store();
   let settings: Settings = defaultSettings;
+  const tokens = new TokenStore(apis.storage);
+  /** Whether a token is stored, as last read or written here; the helper's verdict wins when it has one. */
+  let hasToken = false;
+  void tokens.get().then((token) => {
+    hasToken = !!token;
+    hub.broadcast();
+  });
   const connection = new HelperConnection({
     createSocket: apis.createSocket,
     clock: apis.clock,
     random: apis.random,
-    tokens: new TokenStore(apis.storage),
+    tokens,
     clientName: apis.clientName,
     address: DEFAULT_HELPER_ADDRESS,
     emit: (event) => {
@@ -72,7 +79,11 @@ export function startBackground(apis: BackgroundApis) {
     accountLabel: (id) => store.state.accounts.find((a) => a.status.id === id)?.status.label ?? id,
     onError: (error) => apis.log('could not show a notification', error),
   });
-  const snapshot = (): UiSnapshot => ({ state: store.state, settings, notificationsSupported: !!apis.notifications });
+  const paired = () => {
+    const { phase } = store.state.connection;
+    return phase === 'connected' || (phase !== 'not-paired' && hasToken);
+  };
+  const snapshot = (): UiSnapshot => ({ state: store.state, settings, paired: paired(), notificationsSupported: !!apis.notifications });
 
   const applySettings = (next: Settings) => {
     settings = next;
@@ -92,10 +103,13 @@ export function startBackground(apis: BackgroundApis) {
         const code = command.code.trim();
         if (code === '') throw new UserError('Type the pairing code the helper printed.');
         applySettings(await saveSettings(apis.storage, { helperAddress: command.address }));
-        return connection.pair(code);
+        await connection.pair(code);
+        hasToken = true;
+        return null;
       }
       case 'unpair':
         await connection.unpair();
+        hasToken = false;
         await apis.cache.clear();
         return null;
       case 'save-settings':

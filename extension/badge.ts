@@ -38,7 +38,7 @@ export function badgeLook(state: ExtensionState): BadgeLook {
       return {
         text: 'off',
         color: BADGE_COLORS.off,
-        title: 'Mail notifier: the helper is not running. Start it with `npm start` (or `helper start`).',
+        title: 'Mail notifier: the helper is not running. Start it with `npm start` (or `npm run helper start`).',
       };
     case 'not-paired':
       return { text: 'pair', color: BADGE_COLORS.waiting, title: `Mail notifier: not paired with the helper. ${c.reason ?? 'Open the settings to pair.'}` };

@@ -5,6 +5,7 @@
  */
 import * as v from 'valibot';
 import { ClientMessageSchema, type ClientMessage, type ClientRequestType, type ResultOf } from '../protocol';
+import { requestTimeoutMs } from './connection';
 import { UserError, userMessage } from './errors';
 import type { Settings } from './settings';
 import type { ExtensionState } from './state';
@@ -14,6 +15,8 @@ export const UI_PORT_NAME = 'ui';
 export interface UiSnapshot {
   state: ExtensionState;
   settings: Settings;
+  /** This browser holds a token for the helper (whether or not the helper is running now). */
+  paired: boolean;
   /** False on Safari: it has no notifications API for extensions. */
   notificationsSupported: boolean;
 }
@@ -49,21 +52,36 @@ const CallSchema = v.object({
 });
 const PASS_THROUGH: ReadonlySet<string> = new Set<HelperCallType>([
   'get-body', 'set-seen', 'mark-all-read', 'archive', 'delete', 'add-account', 'test-account',
-  'update-account', 'remove-account', 'retry-login', 'get-login-log',
+  'update-account', 'remove-account', 'retry-login', 'get-login-log', 'list-folders',
 ]);
 
-/** Checks a command from a port; helper calls are checked against the wire protocol itself. */
-export function parseCall(message: unknown): { id: number; command: UiCommand } | undefined {
+/** What the page is told when the background refuses a command: a bug in the extension, never the user's doing. */
+export const REFUSED_COMMAND_MESSAGE = 'The extension refused this request (an internal error). Reload the extension; if it keeps happening, report it.';
+
+export type ParsedCall = { ok: true; id: number; command: UiCommand } | { ok: false; id?: number; why: string };
+
+/**
+ * Checks a command from a port; helper calls are checked against the wire protocol itself. A
+ * refused command still names its id when it has one, so the page gets an error, not silence.
+ */
+export function parseCall(message: unknown): ParsedCall {
+  const rawId = (message as { id?: unknown } | null)?.id;
+  const id = typeof rawId === 'number' ? rawId : undefined;
   const parsed = v.safeParse(CallSchema, message);
-  if (!parsed.success) return undefined;
-  const { id, command } = parsed.output;
-  if (command.type !== 'helper') return { id, command: command as UiCommand };
+  if (!parsed.success) return { ok: false, id, why: issueText(parsed.issues) };
+  const { command } = parsed.output;
+  if (command.type !== 'helper') return { ok: true, id: parsed.output.id, command: command as UiCommand };
   const call = (message as { command: { call: Record<string, unknown> } }).command.call;
-  if (!PASS_THROUGH.has(call.type as string)) return undefined;
+  if (!PASS_THROUGH.has(call.type as string)) return { ok: false, id, why: `"${String(call.type)}" is not a page's request` };
   const checked = v.safeParse(ClientMessageSchema, { ...call, id: 'ui' });
-  if (!checked.success) return undefined;
+  if (!checked.success) return { ok: false, id, why: issueText(checked.issues) };
   const { id: _, ...helperCall } = checked.output;
-  return { id, command: { type: 'helper', call: helperCall as HelperCall } };
+  return { ok: true, id: parsed.output.id, command: { type: 'helper', call: helperCall as HelperCall } };
+}
+
+function issueText(issues: readonly v.BaseIssue<unknown>[]): string {
+  const issue = issues[0];
+  return `${v.getDotPath(issue) ?? 'message'}: ${issue.message}`;
 }
 
 interface Event<T extends (...args: never[]) => void> {
@@ -110,7 +128,11 @@ export class UiHub {
 
   async #onMessage(port: PortLike, message: unknown): Promise<void> {
     const call = parseCall(message);
-    if (!call) return;
+    if (!call.ok) {
+      console.error(`mail-notifier: refused a command from a page (${call.why})`);
+      if (call.id !== undefined) port.postMessage({ kind: 'reply', id: call.id, ok: false, message: REFUSED_COMMAND_MESSAGE } satisfies BackgroundMessage);
+      return;
+    }
     let reply: BackgroundMessage;
     try {
       reply = { kind: 'reply', id: call.id, ok: true, data: (await this.deps.handle(call.command)) ?? null };
@@ -122,14 +144,33 @@ export class UiHub {
   }
 }
 
+/** Local commands (settings, pairing) answer at once or after one handshake with the helper. */
+const LOCAL_COMMAND_DEADLINE_MS = 20_000;
+/** The background's own timeout on a helper request, plus a margin for its reply to arrive. */
+const DEADLINE_MARGIN_MS = 5_000;
+export const NO_ANSWER_MESSAGE = 'The extension did not answer in time. Try again; if it keeps happening, reload the extension.';
+
+/** How long a page waits for the background's answer before it says so: nothing waits forever. */
+export function commandDeadlineMs(command: UiCommand): number {
+  return command.type === 'helper' ? requestTimeoutMs(command.call.type) + DEADLINE_MARGIN_MS : LOCAL_COMMAND_DEADLINE_MS;
+}
+
+interface Timers {
+  setTimeout(fn: () => void, ms: number): unknown;
+  clearTimeout(handle: unknown): void;
+}
+
 /** UI side: one port to the background, reopened when the background restarts (MV3 stops idle workers). */
 export class BackgroundLink {
   #port: PortLike | undefined;
   #nextId = 0;
-  readonly #pending = new Map<number, { resolve: (data: unknown) => void; reject: (error: UserError) => void }>();
+  readonly #pending = new Map<number, { resolve: (data: unknown) => void; reject: (error: UserError) => void; timer: unknown }>();
   readonly #listeners = new Set<(snapshot: UiSnapshot) => void>();
 
-  constructor(private readonly connect: () => PortLike) {}
+  constructor(
+    private readonly connect: () => PortLike,
+    private readonly timers: Timers = { setTimeout: (fn, ms) => setTimeout(fn, ms), clearTimeout: (h) => clearTimeout(h as number) },
+  ) {}
 
   #open(): PortLike {
     if (this.#port) return this.#port;
@@ -139,6 +180,7 @@ export class BackgroundLink {
     port.onDisconnect.addListener(() => {
       this.#port = undefined;
       for (const pending of this.#pending.values()) {
+        this.timers.clearTimeout(pending.timer);
         pending.reject(new UserError('The extension restarted in the background; try again.'));
       }
       this.#pending.clear();
@@ -156,6 +198,7 @@ export class BackgroundLink {
     const pending = this.#pending.get(message.id);
     if (!pending) return;
     this.#pending.delete(message.id);
+    this.timers.clearTimeout(pending.timer);
     if (message.ok) pending.resolve(message.data);
     else pending.reject(new UserError(message.message));
   }
@@ -170,7 +213,11 @@ export class BackgroundLink {
     const port = this.#open();
     const id = ++this.#nextId;
     return new Promise((resolve, reject) => {
-      this.#pending.set(id, { resolve, reject });
+      const timer = this.timers.setTimeout(() => {
+        this.#pending.delete(id);
+        reject(new UserError(NO_ANSWER_MESSAGE));
+      }, commandDeadlineMs(command));
+      this.#pending.set(id, { resolve, reject, timer });
       port.postMessage({ kind: 'call', id, command });
     });
   }

@@ -29,6 +29,11 @@ const REQUEST_TIMEOUT_MS = 30_000;
 const SLOW_REQUEST_TIMEOUT_MS = 120_000;
 const SLOW_REQUESTS: ReadonlySet<ClientRequestType> = new Set(['add-account', 'test-account', 'retry-login', 'get-body', 'update-account']);
 
+/** How long a request to the helper may take before it fails with a timeout. */
+export function requestTimeoutMs(type: ClientRequestType): number {
+  return SLOW_REQUESTS.has(type) ? SLOW_REQUEST_TIMEOUT_MS : type === 'ping' ? PING_TIMEOUT_MS : REQUEST_TIMEOUT_MS;
+}
+
 export interface SocketHandlers {
   open(): void;
   message(data: string): void;
@@ -80,7 +85,7 @@ export function backoffDelay(attempt: number, random: () => number): number {
   return Math.round(ceiling / 2 + (random() * ceiling) / 2);
 }
 
-export const START_HELPER_HINT = 'Start it with `npm start` (or `helper start`).';
+export const START_HELPER_HINT = 'Start it with `npm start` (or `npm run helper start`).';
 
 export interface ConnectionDeps {
   createSocket: SocketFactory;
@@ -211,11 +216,10 @@ export class HelperConnection {
     const id = `r${++this.#nextId}`;
     return new Promise<ResultOf<T>>((resolve, reject) => {
       if (!socket) return reject(new HelperError('not-connected', this.#notReadyMessage()));
-      const timeout = SLOW_REQUESTS.has(type) ? SLOW_REQUEST_TIMEOUT_MS : type === 'ping' ? PING_TIMEOUT_MS : REQUEST_TIMEOUT_MS;
       const timer = this.deps.clock.setTimeout(() => {
         this.#pending.delete(id);
         reject(new HelperError('timeout', 'The helper did not answer in time.'));
-      }, timeout);
+      }, requestTimeoutMs(type));
       this.#pending.set(id, { type, onResult, resolve: resolve as (data: unknown) => void, reject, timer });
       socket.send(JSON.stringify({ type, id, ...payload }));
     });
@@ -325,7 +329,7 @@ export class HelperConnection {
     }
   }
 
-  async #onHello(protocol: number, helperVersion: string, generation: number): Promise<void> {
+  async #onHello(protocol: number, helperVersion: string | undefined, generation: number): Promise<void> {
     // The helper answered, so it is running: no longer "down", whatever it was.
     this.#setPhase(this.#phase.phase === 'helper-down' ? { phase: 'connecting' } : this.#phase, helperVersion);
     if (protocol !== PROTOCOL_VERSION) return this.#refused('version-mismatch', versionMismatchMessage(protocol, PROTOCOL_VERSION));
@@ -347,7 +351,11 @@ export class HelperConnection {
     if (generation !== this.#generation) return;
     if (!token) return this.#park({ phase: 'not-paired' });
     // The helper sends its snapshots right behind the auth result: be ready before the next frame.
-    this.#send('auth', { protocol: PROTOCOL_VERSION, token }, () => this.#ready(generation)).catch(() => this.#fail(generation));
+    this.#send('auth', { protocol: PROTOCOL_VERSION, token }, () => this.#ready(generation)).then(
+      // The helper names its version only to an authenticated client (not in hello).
+      ({ helperVersion }) => helperVersion && generation === this.#generation && this.#setPhase(this.#phase, helperVersion),
+      () => this.#fail(generation),
+    );
   }
 
   #ready(generation: number): void {

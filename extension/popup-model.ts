@@ -178,11 +178,12 @@ export class PopupModel implements PopupIntents {
   readonly open = (accountId: string, preview: Preview): void => {
     const markSeen = (this.#snapshot?.settings ?? defaultSettings).markReadOnOpen;
     const account = this.#view.accounts.find((a) => a.id === accountId);
-    const reader: ReaderState = { accountId, preview, seen: preview.seen, webmailUrl: account?.webmailUrl };
+    // Shown as read at once when opening marks it: the reader's button then already offers "Mark unread".
+    const reader: ReaderState = { accountId, preview, seen: preview.seen || markSeen, webmailUrl: account?.webmailUrl };
     this.#setReader(reader);
     this.deps.link.helper({ type: 'get-body', accountId, key: keyOf(preview), markSeen }).then(
-      (body) => this.#reader === reader && this.#setReader({ ...reader, body, seen: reader.seen || markSeen }),
-      (error) => this.#reader === reader && this.#setReader({ ...reader, error: userMessage(error) }),
+      (body) => this.#reader === reader && this.#setReader({ ...reader, body }),
+      (error) => this.#reader === reader && this.#setReader({ ...reader, seen: preview.seen, error: userMessage(error) }),
     );
   };
 

@@ -13,6 +13,8 @@ export function settingsIntents(link: Pick<BackgroundLink, 'call' | 'helper'>, c
     retryLogin: (accountId) => link.helper({ type: 'retry-login', accountId }).then(done),
     loginLog: (accountId) => link.helper({ type: 'get-login-log', accountId }).then((r) => r.entries),
     setPassword: (accountId, password) => link.helper({ type: 'update-account', accountId, changes: { password } }).then(done),
+    listFolders: (accountId) => link.helper({ type: 'list-folders', accountId }),
+    setFolders: (accountId, changes) => link.helper({ type: 'update-account', accountId, changes }).then(done),
     setPreviewCount: (accountId, previewCount) => link.helper({ type: 'update-account', accountId, changes: { previewCount } }).then(done),
     setWebmailUrl: (accountId, url) =>
       link.call({ type: 'save-settings', change: { webmailUrls: { ...current()?.webmailUrls, [accountId]: url } } }).then(done),

@@ -57,8 +57,9 @@ export function checkHelperAddress(input: string): { ok: true; address: string }
     return { ok: false, message: 'The address must look like ws://127.0.0.1:47913.' };
   }
   if (url.protocol !== 'ws:') return { ok: false, message: 'The address must start with ws:// (the helper speaks plain WebSocket on loopback).' };
-  if (!['127.0.0.1', 'localhost', '[::1]'].includes(url.hostname)) {
-    return { ok: false, message: 'The helper only runs on this computer: use 127.0.0.1, localhost or [::1].' };
+  // The extension's CSP allows exactly these two (an IPv6 literal is not a valid CSP source).
+  if (!['127.0.0.1', 'localhost'].includes(url.hostname)) {
+    return { ok: false, message: 'The helper only runs on this computer: use 127.0.0.1 or localhost.' };
   }
   if (url.pathname !== '/' || url.search || url.hash || url.username || url.password) {
     return { ok: false, message: 'The address is only ws://host:port, nothing after it.' };

@@ -8,12 +8,14 @@ import { DEFAULT_HELPER_PORT } from '../protocol';
 import { AccountRegistry } from './accounts/registry';
 import { loadConfig } from './store/config';
 import { ensureDir } from './store/atomic-file';
+import { acquireInstanceLock, type InstanceLock } from './store/instance-lock';
 import type { HelperPaths } from './store/paths';
 import { openSecretStore, type SecretStore } from './store/secrets';
 import { PairingCodes } from './server/pairing';
 import { startHelperServer, type HelperServer } from './server/socket-server';
 import { TokenStore } from './server/tokens';
 import { RuntimeStatusWriter } from './runtime-status';
+import { ControlInbox } from './control-requests';
 import { HELPER_VERSION } from './version';
 
 export interface RunningHelper {
@@ -47,6 +49,18 @@ export interface RunHelperOptions {
 export async function runHelper(options: RunHelperOptions): Promise<RunningHelper> {
   const { paths, logger } = options;
   await Promise.all([ensureDir(paths.configDir), ensureDir(paths.stateDir)]);
+  // Before anything can log in: a second helper on this home stops here (AlreadyRunningError).
+  const lock = await acquireInstanceLock(paths.configDir);
+  try {
+    return await runLocked(options, lock);
+  } catch (err) {
+    await lock.release();
+    throw err;
+  }
+}
+
+async function runLocked(options: RunHelperOptions, lock: InstanceLock): Promise<RunningHelper> {
+  const { paths, logger } = options;
   const config = await loadConfig(paths.configDir);
   const secrets = await openSecretStore({ configDir: paths.configDir });
   if (secrets.note) logger.warn(secrets.note);
@@ -90,6 +104,15 @@ export async function runHelper(options: RunHelperOptions): Promise<RunningHelpe
     accounts: registry.snapshots().map((s) => s.account),
   }));
   for (const event of ['snapshot', 'delta', 'account', 'account-removed'] as const) registry.on(event, () => status.changed());
+  // `helper retry ACCOUNT` from another terminal, while this one runs.
+  const inbox = await ControlInbox.open(paths.stateDir, async (request) => {
+    await registry.retryLogin(request.accountId);
+    return { ok: true, message: `Retry accepted: ${request.accountId} logs in once now (\`npm run helper logins ${request.accountId}\` shows how it went).` };
+  }).catch((err: unknown) => {
+    // A full or read-only disk: the helper runs on; only `helper retry` from a terminal cannot reach it.
+    logger.warn(`\`helper retry\` cannot reach this helper: ${err instanceof Error ? err.message : String(err)}`);
+    return null;
+  });
   await status.flush();
   return {
     port: server.port,
@@ -99,9 +122,11 @@ export async function runHelper(options: RunHelperOptions): Promise<RunningHelpe
     pairing,
     tokens,
     async stop() {
+      inbox?.close();
       await server.close();
       await registry.close();
       await status.flush();
+      await lock.release();
     },
   };
 }

@@ -52,6 +52,10 @@ export const PreviewSchema = v.strictObject({
   date: timestamp,
   snippet: v.pipe(v.string(), v.maxLength(1024)),
   seen: v.boolean(),
+  /** The helper reads a bounded slice of each header field: true when the subject went on beyond it. */
+  subjectCut: v.optional(v.boolean()),
+  /** True when the From field went on beyond the slice read (a name shown in part, no address). */
+  fromCut: v.optional(v.boolean()),
 });
 export type Preview = v.InferOutput<typeof PreviewSchema>;
 
@@ -60,6 +64,12 @@ export type AccountState = (typeof ACCOUNT_STATES)[number];
 
 export const ACCOUNT_KINDS = ['icloud', 'imap', 'demo'] as const;
 export type AccountKind = (typeof ACCOUNT_KINDS)[number];
+
+/** Delete moves to a trash folder, or (only where the user chose it) flags \Deleted and expunges that one message. */
+export const DELETE_MODES = ['trash', 'expunge'] as const;
+export type DeleteMode = (typeof DELETE_MODES)[number];
+
+const folderPath = v.pipe(v.string(), v.minLength(1), v.maxLength(512));
 
 export const AccountStatusSchema = v.strictObject({
   id: accountId,
@@ -79,10 +89,15 @@ export const AccountStatusSchema = v.strictObject({
   webmailUrl: v.optional(shortText),
   /** How many unread previews the helper keeps and sends for this account. */
   previewCount: v.optional(v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(500))),
+  /** Folders the user chose for archive and delete; absent: the helper finds the usual ones. */
+  archiveFolder: v.optional(folderPath),
+  trashFolder: v.optional(folderPath),
+  deleteMode: v.optional(v.picklist(DELETE_MODES)),
 });
 export type AccountStatus = v.InferOutput<typeof AccountStatusSchema>;
 
-export const LOGIN_OUTCOMES = ['pending', 'success', 'auth-rejected', 'throttled', 'network', 'server'] as const;
+/** `unknown`: the login command was sent and its answer never came (link cut, helper stopped or crashed). */
+export const LOGIN_OUTCOMES = ['pending', 'success', 'auth-rejected', 'throttled', 'network', 'server', 'unknown'] as const;
 export const LoginLogEntrySchema = v.strictObject({
   at: timestamp,
   outcome: v.picklist(LOGIN_OUTCOMES),
@@ -100,14 +115,23 @@ export const NewAccountSchema = v.strictObject({
   tls: v.boolean(),
   username: v.pipe(v.string(), v.minLength(1), v.maxLength(320)),
   password: v.pipe(v.string(), v.minLength(1), v.maxLength(1024)),
+  /**
+   * Without `tls`, a server that is not on this machine must offer STARTTLS, or the helper
+   * refuses to send it the password, unless the user ticked this after reading the warning.
+   */
+  allowUnencrypted: v.optional(v.boolean()),
 });
 export type NewAccount = v.InferOutput<typeof NewAccountSchema>;
 
 export const AccountChangesSchema = v.strictObject({
   label: v.optional(shortText),
   password: v.optional(v.pipe(v.string(), v.minLength(1), v.maxLength(1024))),
-  watchedFolders: v.optional(v.pipe(v.array(v.pipe(v.string(), v.minLength(1), v.maxLength(512))), v.maxLength(32))),
+  watchedFolders: v.optional(v.pipe(v.array(folderPath), v.maxLength(32))),
   previewCount: v.optional(v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(500))),
+  /** A folder that does not exist yet is created on the server (the user typed a new name). */
+  archiveFolder: v.optional(folderPath),
+  trashFolder: v.optional(folderPath),
+  deleteMode: v.optional(v.picklist(DELETE_MODES)),
 });
 export type AccountChanges = v.InferOutput<typeof AccountChangesSchema>;
 
@@ -157,6 +181,7 @@ export const ClientMessageSchema = v.variant('type', [
   request('remove-account', { accountId }),
   request('retry-login', { accountId }),
   request('get-login-log', { accountId }),
+  request('list-folders', { accountId }),
 ]);
 export type ClientMessage = v.InferOutput<typeof ClientMessageSchema>;
 export type ClientRequestType = ClientMessage['type'];
@@ -164,22 +189,57 @@ export type ClientRequest<T extends ClientRequestType> = Extract<ClientMessage, 
 
 // ---------------------------------------------------------------- results, per request type
 
+/** An attachment named in the reader; nothing of it is downloaded. */
+export const AttachmentSchema = v.strictObject({
+  /** File name as given (may be empty); cut to 200 characters, ending in "…" when cut. */
+  name: v.pipe(v.string(), v.maxLength(200)),
+  /** MIME type, lower-case, e.g. "application/pdf". */
+  type: v.pipe(v.string(), v.maxLength(127)),
+  /** Bytes once decoded, estimated from the server's encoded size (BODYSTRUCTURE). */
+  size: count,
+});
+export type Attachment = v.InferOutput<typeof AttachmentSchema>;
+
 export const BodySchema = v.strictObject({
   key: MessageKeySchema,
   from: AddressSchema,
+  /** The first recipients of To (at most 50). */
   to: v.pipe(v.array(AddressSchema), v.maxLength(50)),
+  /** Recipients in To as read: `toTotal - to.length` more than listed ("and 47 more"). */
+  toTotal: count,
+  /** True when the To field went on beyond the slice read: there are more than toTotal. */
+  toCut: v.optional(v.boolean()),
   subject: v.pipe(v.string(), v.maxLength(4096)),
+  subjectCut: v.optional(v.boolean()),
+  fromCut: v.optional(v.boolean()),
   date: timestamp,
   /** Plain text. HTML mail arrives here already converted; the extension renders it as text. */
   text: v.string(),
+  /** The text is the start of the message's text: the rest is in webmail. */
   truncated: v.boolean(),
+  /** The first 20 attachments. */
+  attachments: v.pipe(v.array(AttachmentSchema), v.maxLength(20)),
+  /** How many attachments the message has (more than listed when over 20). */
+  attachmentTotal: count,
 });
 export type Body = v.InferOutput<typeof BodySchema>;
 
+export const FolderSchema = v.strictObject({ path: folderPath, specialUse: v.optional(shortText) });
+export type Folder = v.InferOutput<typeof FolderSchema>;
+/** Folders of an account, and the ones archive and delete would use now (absent: none found). */
+export const FolderListSchema = v.strictObject({
+  folders: v.pipe(v.array(FolderSchema), v.maxLength(2000)),
+  archive: v.optional(folderPath),
+  trash: v.optional(folderPath),
+});
+export type FolderList = v.InferOutput<typeof FolderListSchema>;
+
 const Empty = v.strictObject({});
+/** The helper's version goes to a client once it is authenticated (not in hello: an unpaired peer learns nothing). */
+const helperVersion = v.optional(shortText);
 export const ResultSchemas = {
-  pair: v.strictObject({ token: v.string() }),
-  auth: Empty,
+  pair: v.strictObject({ token: v.string(), helperVersion }),
+  auth: v.strictObject({ helperVersion }),
   ping: v.strictObject({ at: timestamp }),
   'get-body': BodySchema,
   'set-seen': Empty,
@@ -192,6 +252,7 @@ export const ResultSchemas = {
   'remove-account': Empty,
   'retry-login': Empty,
   'get-login-log': v.strictObject({ entries: v.array(LoginLogEntrySchema) }),
+  'list-folders': FolderListSchema,
 } satisfies Record<ClientRequestType, v.GenericSchema>;
 export type ResultOf<T extends ClientRequestType> = v.InferOutput<(typeof ResultSchemas)[T]>;
 
@@ -200,7 +261,8 @@ export type ResultOf<T extends ClientRequestType> = v.InferOutput<(typeof Result
 export const HelloSchema = v.strictObject({
   type: v.literal('hello'),
   protocol: count,
-  helperVersion: shortText,
+  /** Sent by helpers before the auth result carried it; today's helper sends only the protocol. */
+  helperVersion: v.optional(shortText),
 });
 
 export const ServerMessageSchema = v.variant('type', [

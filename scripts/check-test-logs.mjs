@@ -10,6 +10,7 @@ const secrets = existsSync(join(dir, 'secrets.txt'))
 const files = [
   ...(existsSync(join(dir, 'logs')) ? readdirSync(join(dir, 'logs')).map((f) => join(dir, 'logs', f)) : []),
   join(dir, 'vitest-output.log'),
+  join(dir, 'vitest-keychain-output.log'),
 ].filter((f) => existsSync(f));
 let leaks = 0;
 let bytes = 0;

@@ -2,10 +2,13 @@
 # Makes sure the system programs the test harness needs are installed:
 #   dovecot + doveadm   (Debian package dovecot-imapd) - the real IMAP server the tests run against
 #   /usr/bin/chromium   (Debian package chromium)      - the browser the E2E tests drive
+#   /usr/bin/firefox-esr (Debian package firefox-esr)  - the second browser the journey tests drive
+#   dbus-run-session    (Debian package dbus-daemon)   - a throwaway D-Bus session for the keychain tests
+#   gnome-keyring-daemon (Debian package gnome-keyring) - the real Secret Service the keychain tests use
 # Quiet and a no-op when everything is present; installs with apt-get otherwise.
 set -euo pipefail
 
-PACKAGES=(dovecot-imapd chromium)
+PACKAGES=(dovecot-imapd chromium firefox-esr dbus-daemon gnome-keyring)
 
 # dovecot lives in /usr/sbin, which a non-root PATH may lack.
 has_program() {
@@ -17,6 +20,9 @@ missing_items() {
   has_program dovecot || missing+=("dovecot")
   has_program doveadm || missing+=("doveadm")
   [ -x /usr/bin/chromium ] || missing+=("/usr/bin/chromium")
+  [ -x /usr/bin/firefox-esr ] || missing+=("/usr/bin/firefox-esr")
+  has_program dbus-run-session || missing+=("dbus-run-session")
+  has_program gnome-keyring-daemon || missing+=("gnome-keyring-daemon")
   echo "${missing[@]:-}"
 }
 

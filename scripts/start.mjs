@@ -19,23 +19,45 @@ function step(label, command, args) {
   console.log(`done (${((Date.now() - started) / 1000).toFixed(1)} s)`);
 }
 
+const nodeFlags = JSON.parse(readFileSync(resolve(root, 'helper/node-flags.json'), 'utf8'));
+const helperCommand = (...args) => [...nodeFlags, resolve(root, 'helper/bin.mjs'), ...args];
+
 step('Building the extension for Chrome', 'npx', ['wxt', 'build']);
 step('Building the extension for Firefox', 'npx', ['wxt', 'build', '-b', 'firefox']);
 step('Building the helper', process.execPath, ['scripts/build-helper.mjs']);
 
-console.log(`
-Load the extension:
+const LOAD = `Load the extension:
   Chrome / Edge / Brave: open chrome://extensions, turn on Developer mode, "Load unpacked",
                          and pick ${resolve(root, '.output/chrome-mv3')}
   Firefox:               open about:debugging#/runtime/this-firefox, "Load Temporary Add-on…",
-                         and pick ${resolve(root, '.output/firefox-mv2/manifest.json')}
+                         and pick ${resolve(root, '.output/firefox-mv2/manifest.json')}`;
+
+// A second `npm start` beside a running helper: say so, and how to pair one more browser, instead of
+// starting a second helper (which would refuse anyway: one helper per settings folder).
+const status = spawnSync(process.execPath, helperCommand('status'), { cwd: root, encoding: 'utf8' });
+const running = /helper \S+ running \(pid (\d+)\) on (\S+), (\d+) browser\(s\) connected/.exec(status.stdout ?? '');
+if (running) {
+  const [, pid, address, browsers] = running;
+  console.log(`
+The helper is already running (pid ${pid}) at ${address}, with ${browsers} browser(s) connected: nothing
+more to start, and the browsers you paired keep working.
+To pair another browser: load the extension there (below), run \`npm run helper pair\`, and type the code
+it prints in that browser's settings page, with the helper address ${address}.
+To stop the helper: Ctrl-C where it runs (or \`npm run helper service stop\` if it runs as a service).
+
+${LOAD}
+`);
+  process.exit(0);
+}
+
+console.log(`
+${LOAD}
 Then open the extension's settings page, enter the helper address and the pairing code below,
 and add your account (for iCloud: an app-specific password from account.apple.com).
 • Starting the helper (Ctrl-C stops it)…
 `);
 
-const nodeFlags = JSON.parse(readFileSync(resolve(root, 'helper/node-flags.json'), 'utf8'));
-const helper = spawn(process.execPath, [...nodeFlags, resolve(root, 'helper/bin.mjs'), 'start', ...process.argv.slice(2)], {
+const helper = spawn(process.execPath, helperCommand('start', ...process.argv.slice(2)), {
   cwd: root,
   stdio: 'inherit',
 });

@@ -1,19 +1,22 @@
 #!/usr/bin/env bash
-# The whole test suite, from a fresh clone: system packages (Dovecot, Chromium), npm packages,
-# type check, unit + integration tests (real Dovecot), extension builds and lint, and the
-# end-to-end tests in real Chromium. `.ci/run` calls exactly this (as `npm test`).
+# The whole test suite, from a fresh clone: system packages (Dovecot, Chromium, Firefox, a Secret
+# Service), npm packages, type check, unit + integration tests (real Dovecot), extension builds and
+# lint, the end-to-end tests and user journeys in real Chromium and Firefox, and the keychain tests.
+# `.ci/run` calls exactly this (as `npm test`).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 step() { printf '\n== %s\n' "$1"; }
 
-step "system packages (dovecot-imapd, chromium)"
+step "system packages (dovecot-imapd, chromium, firefox-esr, dbus-daemon, gnome-keyring)"
 bash scripts/ensure-system-packages.sh
 
-step "npm packages"
-# `npm install` (not `npm ci`): npm 11 writes lock files without other platforms' optional
-# packages (rollup's) and then refuses them in `npm ci`. With the lock present, install keeps its versions.
-npm install --no-audit --no-fund
+step "npm packages (npm ci, then a check that npm install would not change the lock)"
+npm ci --no-audit --no-fund
+# The lock holds every platform's optional packages (rollup's), so a fresh `npm install` leaves it as it is.
+npm install --package-lock-only --ignore-scripts --no-audit --no-fund >/dev/null
+git diff --exit-code --stat -- package-lock.json \
+  || { echo "npm install changes package-lock.json: run it, check the change and commit the lock" >&2; exit 1; }
 
 step "type check"
 npx tsc --noEmit -p .
@@ -33,6 +36,10 @@ mkdir -p test-artifacts
 status=0
 npx vitest run --reporter=default --reporter=json --outputFile.json=test-artifacts/vitest.json 2>&1 \
   | tee test-artifacts/vitest-output.log || status=$?  # pipefail: vitest's failure counts
+
+step "keychain tests (a real Secret Service: gnome-keyring in a throwaway dbus-run-session)"
+bash scripts/with-test-keyring.sh npx vitest run -c vitest.keychain.config.ts --reporter=default 2>&1 \
+  | tee test-artifacts/vitest-keychain-output.log || status=1
 
 step "no test password, token or pairing code in any log"
 node scripts/check-test-logs.mjs || status=1

@@ -9,6 +9,7 @@ import type {
   Body,
   DeltaMessage,
   ErrorCode,
+  FolderList,
   LoginLogEntry,
   MessageKey,
   NewAccount,
@@ -64,4 +65,6 @@ export interface MailService {
   removeAccount(accountId: string): Promise<void>;
   retryLogin(accountId: string): Promise<void>;
   loginLog(accountId: string): Promise<LoginLogEntry[]>;
+  /** The account's folders (over its one connection), and those archive and delete use now. */
+  listFolders(accountId: string): Promise<FolderList>;
 }

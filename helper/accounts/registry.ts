@@ -5,7 +5,7 @@
  */
 import { EventEmitter } from 'node:events';
 import { join } from 'node:path';
-import type { AccountChanges, AccountStatus, Body, LoginLogEntry, MessageKey, NewAccount } from '../../protocol';
+import type { AccountChanges, AccountStatus, Body, FolderList, LoginLogEntry, MessageKey, NewAccount } from '../../protocol';
 import { AccountSession, SessionError, type SessionDelta, type SessionSnapshot, type SessionTuning } from '../mail/account-session';
 import type { Clock } from '../mail/clock';
 import { systemClock } from '../mail/clock';
@@ -193,6 +193,7 @@ export class AccountRegistry extends EventEmitter implements MailService {
       host,
       port: input.port,
       tls: input.tls,
+      ...(!input.tls && input.allowUnencrypted ? { allowUnencrypted: true } : {}),
       username,
       watchedFolders: [],
       previewCount: 50,
@@ -202,6 +203,9 @@ export class AccountRegistry extends EventEmitter implements MailService {
   async updateAccount(accountId: string, changes: AccountChanges): Promise<AccountStatus> {
     const entry = this.entry(accountId);
     const { password, ...settings } = changes;
+    // A folder the user typed that the server lacks is created first, so a saved choice always exists.
+    const named = [settings.archiveFolder, settings.deleteMode === 'expunge' ? undefined : settings.trashFolder].filter((p): p is string => !!p);
+    if (named.length > 0) await this.act(accountId, (s) => s.ensureFolders(named));
     if (Object.keys(settings).length > 0) {
       await this.saveConfig(updateAccount(this.config, accountId, settings));
       // The session holds this same object: label, folders and preview count apply at once.
@@ -212,6 +216,8 @@ export class AccountRegistry extends EventEmitter implements MailService {
       await entry.policy.newPassword();
       entry.session.wake();
     }
+    // A new preview count changes the list itself: the session sends it whole, so every browser shows that many.
+    if (settings.previewCount !== undefined) entry.session.previewCountChanged();
     const status = this.status(entry);
     this.emit('account', status);
     return status;
@@ -232,6 +238,10 @@ export class AccountRegistry extends EventEmitter implements MailService {
 
   async retryLogin(accountId: string): Promise<void> {
     const entry = this.entry(accountId);
+    // A retry is a login the user asked for: none is owed to a connected account.
+    if (['connecting', 'syncing', 'idle'].includes(entry.session.state.state)) {
+      throw new MailServiceError('invalid', `${entry.account.label} is connected (or connecting) now: there is nothing to retry.`);
+    }
     const result = await entry.policy.userRetry();
     if (!result.ok) throw new MailServiceError('login-not-allowed', result.reason);
     entry.session.wake();
@@ -239,6 +249,15 @@ export class AccountRegistry extends EventEmitter implements MailService {
 
   async loginLog(accountId: string): Promise<LoginLogEntry[]> {
     return this.entry(accountId).policy.log();
+  }
+
+  async listFolders(accountId: string): Promise<FolderList> {
+    const { folders, archive, trash } = await this.act(accountId, (s) => s.listFolders());
+    return {
+      folders: folders.slice(0, 2000).map(({ path, specialUse }) => ({ path, ...(specialUse ? { specialUse } : {}) })),
+      ...(archive ? { archive } : {}),
+      ...(trash ? { trash } : {}),
+    };
   }
 
   // ------------------------------------------------------------------ internals
@@ -311,6 +330,9 @@ export class AccountRegistry extends EventEmitter implements MailService {
       unreadCount: session.unreadCount,
       passwordStore: this.opts.secrets.kind,
       previewCount: account.previewCount,
+      ...(account.archiveFolder ? { archiveFolder: account.archiveFolder } : {}),
+      ...(account.trashFolder ? { trashFolder: account.trashFolder } : {}),
+      ...(account.deleteMode ? { deleteMode: account.deleteMode } : {}),
       ...(account.kind === 'icloud' || isIcloudHost(account.host) ? { webmailUrl: ICLOUD_WEBMAIL } : {}),
     };
   }

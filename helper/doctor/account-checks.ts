@@ -50,6 +50,14 @@ export function loginCheck(account: Account, state: PolicyState, live: AccountSt
   const budget = `${use.lastHour}/${POLICY_LIMITS.loginsPerHour} logins in the last hour, ${use.lastDay}/${POLICY_LIMITS.loginsPerDay} in 24 h`;
   const logins = `\`npm run helper logins ${account.id}\` lists every attempt`;
   const decision = decide(state, now);
+  if (decision.kind === 'blocked' && state.authFailed?.unknown) {
+    return {
+      ok: false,
+      title,
+      detail: `the last login (${relativeTime(state.authFailed.at, now)}) was cut short before the server answered, so it may have been refused; not retried until you act; ${budget}`,
+      fix: `\`npm run helper retry ${account.id}\` logs in once (or "Retry login" in the extension settings); if that is refused too, enter a new password`,
+    };
+  }
   if (decision.kind === 'blocked') {
     return {
       ok: false,

@@ -1,15 +1,21 @@
 /** One line of `helper doctor`: what was checked, what was found and, when it is not fine, what to do. */
 export interface CheckResult {
   ok: boolean;
+  /** Works, but worse than it could: shown with "!" and its reason, never a failure. */
+  warning?: boolean;
   title: string;
   detail: string;
-  /** The next step; only for failed checks. */
+  /** The next step; for failed checks and warnings. */
   fix?: string;
+}
+
+export function checkMark(result: CheckResult): '✓' | '!' | '✗' {
+  return !result.ok ? '✗' : result.warning ? '!' : '✓';
 }
 
 export function formatChecks(results: readonly CheckResult[]): string {
   return results
-    .map((r) => `${r.ok ? '✓' : '✗'} ${r.title}: ${r.detail}${r.fix ? `\n    → ${r.fix}` : ''}`)
+    .map((r) => `${checkMark(r)} ${r.title}: ${r.detail}${r.fix ? `\n    → ${r.fix}` : ''}`)
     .join('\n');
 }
 

@@ -45,10 +45,12 @@ export async function helperCheck(running: RuntimeStatus | undefined, port: numb
   return { ok: false, title, detail: `not running, and port ${port} could not be checked (${state.error})`, fix: 'start it with `npm run helper start` and read what it says' };
 }
 
+/** The file store works: where no keychain answers it is a warning with its reason, never a failure. */
 export function keychainCheck(secrets: SecretStore): CheckResult {
   if (secrets.kind === 'keychain') return { ok: true, title: 'Passwords', detail: 'kept in the OS keychain' };
   return {
-    ok: false,
+    ok: true,
+    warning: true,
     title: 'Passwords',
     detail: secrets.note ?? 'kept in a file readable by your user only',
     fix: 'they work as they are; for the keychain on Linux, run a Secret Service (GNOME Keyring, KWallet or KeePassXC) in your session, then enter the passwords again in the settings',

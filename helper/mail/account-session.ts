@@ -7,16 +7,18 @@
  */
 import { EventEmitter } from 'node:events';
 import { ImapFlow, type ImapFlowOptions, type MailboxObject } from 'imapflow';
-import type { AccountState, Body, MessageKey, Preview } from '../../protocol';
+import type { AccountState, Body, DeleteMode, MessageKey, Preview } from '../../protocol';
 import { systemClock, withDeadline, DeadlineError, type Clock } from './clock';
 import { NewMailPace } from './new-mail-pace';
 import { LivenessWatch, type ProbeReason } from './liveness';
 import { MailboxView, type UnreadChange } from './mailbox-view';
 import type { NewMailMarks } from './new-mail-marks';
 import { fetchBody, fetchPreviews } from './message-fetch';
-import { findSpecialFolder } from './folders';
+import { missingFolderMessage, pickFolder, type FolderUse, type ListedFolder } from './folders';
+import { transportSecurity } from './transport-security';
+import { LoginCommandWatch, type LoginPhase } from './login-command';
 import { classifyLoginError, checkPasswordShape } from '../policy/login-policy';
-import type { AttemptOutcome, Decision, LoginTrigger } from '../policy/login-policy';
+import type { AttemptOutcome, ConnectFailure, Decision, LoginTrigger } from '../policy/login-policy';
 
 const INBOX = 'INBOX';
 /** After the loop itself failed (storage), the next try. */
@@ -27,19 +29,32 @@ export interface SessionAccount {
   host: string;
   port: number;
   tls: boolean;
+  /** Without TLS and STARTTLS, log in anyway (the user ticked it; see transport-security). */
+  allowUnencrypted?: boolean;
   username: string;
   watchedFolders: string[];
   archiveFolder?: string;
+  trashFolder?: string;
+  deleteMode?: DeleteMode;
   previewCount: number;
 }
 
 /** The part of the login policy a session drives (LoginPolicy implements it). */
 export interface LoginGate {
   decide(): Decision;
-  beginAttempt(trigger: LoginTrigger): Promise<void>;
+  /** Before a connection is opened; rejects when the attempt could not be recorded (a full disk). */
+  prepareAttempt(): Promise<void>;
+  /** Right before the login command is sent; resolves with the trigger the attempt is logged under. */
+  beginAttempt(trigger: LoginTrigger): Promise<LoginTrigger>;
+  /** The attempt begun never sent its command (the connection was closed first). */
+  cancelAttempt(): Promise<void>;
   finishAttempt(outcome: AttemptOutcome, reason: string): Promise<void>;
+  /** The connection failed before any login command was sent. */
+  connectFailed(outcome: ConnectFailure, reason: string): Promise<void>;
   connectionLost(loggedInAt: number, reason: string): Promise<void>;
 }
+
+export type LoginResult = { client: ImapFlow } | { outcome: AttemptOutcome | 'password-shape'; reason: string };
 
 export interface SessionTuning {
   /** Server quiet for this long → NOOP probe. */
@@ -105,7 +120,7 @@ export interface SessionDeps {
 
 export class SessionError extends Error {
   constructor(
-    readonly code: 'not-connected' | 'not-found' | 'server-refused',
+    readonly code: 'not-connected' | 'not-found' | 'server-refused' | 'invalid',
     message: string,
   ) {
     super(message);
@@ -135,6 +150,13 @@ export class AccountSession extends EventEmitter {
   private running: Promise<void> | null = null;
   private pending = emptyPending();
   private readonly newMailPace: NewMailPace;
+  /** Closes the connection being set up (stop() must not let a login finish after it). */
+  private abortConnect: (() => Promise<void>) | null = null;
+
+  /** The account's settings; the registry changes them in place when the user edits the account. */
+  get account(): SessionAccount {
+    return this.deps.account;
+  }
 
   constructor(private readonly deps: SessionDeps) {
     super();
@@ -176,6 +198,7 @@ export class AccountSession extends EventEmitter {
     this.stopped = true;
     this.wakeUp?.();
     this.dropLink('stopped');
+    await this.abortConnect?.();
     await this.running;
     this.setStatus({ state: 'stopped' });
   }
@@ -232,7 +255,12 @@ export class AccountSession extends EventEmitter {
     }
     this.setStatus({ state: 'connecting' });
     const result = await this.tryLogin(password, this.snapshotSent ? 'reconnect' : 'start');
-    if ('client' in result) return result.client;
+    if ('client' in result) {
+      // Stopped while the login's answer was on its way: no session may outlive stop().
+      if (!this.stopped) return result.client;
+      result.client.close();
+      return null;
+    }
     if (result.outcome === 'password-shape') {
       this.setStatus({ state: 'auth-failed', reason: result.reason });
       await this.sleepUntil(Infinity);
@@ -242,27 +270,37 @@ export class AccountSession extends EventEmitter {
 
   /**
    * One login attempt, and the only way this account ever logs in: the password's shape is
-   * checked first (an Apple ID password sent to iCloud is a sure failed login), and the attempt
-   * is recorded by the policy before the connection is opened. Also used to add an account, whose
-   * logged-in client the session then adopts.
+   * checked first (an Apple ID password sent to iCloud is a sure failed login), the connection
+   * is set up, and the attempt is recorded by the policy right before the login command goes
+   * out (see login-command). Also used to add an account, whose logged-in client the session
+   * then adopts.
    */
-  async tryLogin(
-    password: string,
-    trigger: LoginTrigger,
-  ): Promise<{ client: ImapFlow } | { outcome: AttemptOutcome | 'password-shape'; reason: string }> {
+  async tryLogin(password: string, trigger: LoginTrigger): Promise<LoginResult> {
     const shape = checkPasswordShape(this.deps.account.host, password);
     if (!shape.ok) return { outcome: 'password-shape', reason: shape.message };
-    await this.deps.policy.beginAttempt(trigger);
+    await this.deps.policy.prepareAttempt();
     const client = this.makeClient(password);
+    let logged = trigger;
+    const watch = new LoginCommandWatch(client, {
+      beforeLogin: async () => {
+        logged = await this.deps.policy.beginAttempt(trigger);
+      },
+      takeBack: () => this.deps.policy.cancelAttempt(),
+    });
+    const abort = async () => {
+      const settled = watch.abandon();
+      // A refused login can leave the socket open; it would count against the server's cap.
+      client.close();
+      await settled;
+    };
+    this.abortConnect = abort;
     try {
       await withDeadline(client.connect(), this.tuning.connectTimeoutMs, 'The server', this.clock);
     } catch (err) {
-      // A refused login can leave the socket open; it would count against the server's cap.
-      client.close();
-      const { outcome, reason } = classifyLoginError(err);
-      await this.deps.policy.finishAttempt(outcome, reason);
-      this.log('login-failed', { outcome, reason });
-      return { outcome, reason };
+      await abort();
+      return this.failedLogin(watch.phase, watch.hookError, err);
+    } finally {
+      if (this.abortConnect === abort) this.abortConnect = null;
     }
     try {
       await this.deps.policy.finishAttempt('success', 'logged in');
@@ -271,8 +309,37 @@ export class AccountSession extends EventEmitter {
       client.close();
       throw err;
     }
-    this.log('logged-in', { trigger });
+    this.log('logged-in', { trigger: logged });
     return { client };
+  }
+
+  /** Records a connection that ended before it was logged in, by how far it got. */
+  private async failedLogin(phase: LoginPhase, hookError: unknown, err: unknown): Promise<LoginResult> {
+    // The policy could not record the attempt (a full disk): nothing was sent; the loop shows why.
+    if (hookError !== undefined) throw hookError;
+    const { outcome, reason } = classifyLoginError(err);
+    if (phase === 'connecting') {
+      // Nothing the server counts as a login was sent: backs off without spending the budget.
+      // (A refusal before the login, "LOGINDISABLED", is the server's setup, not the password.)
+      const failure: ConnectFailure = outcome === 'auth-rejected' || outcome === 'unknown' ? 'server' : outcome;
+      if (!this.stopped) await this.deps.policy.connectFailed(failure, reason);
+      this.log('connect-failed', { outcome: failure, reason });
+      return { outcome: failure, reason };
+    }
+    if (phase === 'logged-in') {
+      // The server accepted the password; the link died during the setup after it.
+      await this.deps.policy.finishAttempt('success', 'logged in');
+      if (!this.stopped) await this.deps.policy.connectionLost(this.clock.now(), reason);
+      this.log('link-closed', { reason });
+      return { outcome: 'network', reason };
+    }
+    // The login was sent: only an answer from the server says how it went. Anything else (the
+    // link died, no answer in time, stop()) may have been a rejection the helper never heard.
+    const heard = outcome === 'auth-rejected' || outcome === 'throttled' || serverAnswered(err);
+    const result = heard ? { outcome, reason } : { outcome: 'unknown' as const, reason: `no answer to the login: ${reason}` };
+    await this.deps.policy.finishAttempt(result.outcome, result.reason);
+    this.log('login-failed', result);
+    return result;
   }
 
   private makeClient(password: string): ImapFlow {
@@ -280,11 +347,10 @@ export class AccountSession extends EventEmitter {
     const options: ImapFlowOptions = {
       host: account.host,
       port: account.port,
-      secure: account.tls,
+      // TLS, or STARTTLS (required unless loopback or allowed unencrypted): see transport-security.
+      ...transportSecurity(account),
       auth: { user: account.username, pass: password },
       logger: false,
-      // Without TLS from the first byte, imapflow still upgrades with STARTTLS where the server
-      // offers it, so a password goes in the clear only to a server that allows nothing else.
       socketTimeout: this.tuning.socketTimeoutMs,
       maxIdleTime: this.tuning.maxIdleTimeMs,
       // Back into IDLE right after our own commands, so pushes are never held up by quiet time.
@@ -405,6 +471,15 @@ export class AccountSession extends EventEmitter {
     const unseen = (await client.search({ seen: false }, { uid: true })) || [];
     const change = view.replaceUnseen(unseen);
     await this.publish(view, change, mailbox.uidNext - 1, fresh || this.needsSnapshot);
+  }
+
+  /**
+   * The preview count changed: fetch what a larger count lacks and send the whole list again.
+   * Without a connection the next sync sends it anyway.
+   */
+  previewCountChanged(): void {
+    this.needsSnapshot = true;
+    if (this.client?.usable) void this.enqueue('resend previews', () => this.refreshSelected()).catch(() => undefined);
   }
 
   private async refreshSelected(): Promise<void> {
@@ -571,19 +646,58 @@ export class AccountSession extends EventEmitter {
   }
 
   delete(key: MessageKey): Promise<void> {
-    return this.moveTo(key, '\\Trash');
+    if (this.deps.account.deleteMode !== 'expunge') return this.moveTo(key, '\\Trash');
+    return this.forEachMailbox([key], async (client, uids) => {
+      // Without UIDPLUS, EXPUNGE would also remove every message another client flagged \Deleted.
+      if (!client.capabilities.has('UIDPLUS')) {
+        throw new SessionError('server-refused', 'This server cannot delete a single message for good. Choose a trash folder in the account\'s settings ("Archive and delete").');
+      }
+      if (!(await client.messageDelete(uids, { uid: true }))) throw new SessionError('server-refused', 'The server did not delete the message.');
+    });
   }
 
-  private async moveTo(key: MessageKey, use: '\\Archive' | '\\Trash'): Promise<void> {
-    await this.forEachMailbox([key], async (client, uids) => {
-      const target = await findSpecialFolder(client, use, use === '\\Archive' ? this.deps.account.archiveFolder : undefined);
-      if (!target) {
-        const what = use === '\\Archive' ? 'an archive folder: set one in the account settings' : 'a trash folder';
-        throw new SessionError('not-found', `This account has no ${what}.`);
+  /** The account's folders, and the ones archive and delete would use now. */
+  listFolders(): Promise<{ folders: ListedFolder[]; archive?: string; trash?: string }> {
+    return this.enqueue('list folders', async () => {
+      const folders = await this.listSelectable(this.requireClient());
+      const archive = pickFolder(folders, '\\Archive', this.deps.account.archiveFolder);
+      const trash = pickFolder(folders, '\\Trash', this.deps.account.trashFolder);
+      return { folders, ...(archive ? { archive } : {}), ...(trash ? { trash } : {}) };
+    });
+  }
+
+  /** Creates each folder the user named that the server does not have yet. */
+  ensureFolders(paths: string[]): Promise<void> {
+    return this.enqueue('create folders', async () => {
+      const client = this.requireClient();
+      const existing = new Set((await this.listSelectable(client)).map((f) => f.path));
+      for (const path of paths) {
+        if (existing.has(path)) continue;
+        try {
+          await client.mailboxCreate(path);
+        } catch (err) {
+          throw new SessionError('server-refused', `The server did not create the folder "${path}": ${errorMessage(err).slice(0, 200)}`);
+        }
       }
+    });
+  }
+
+  private async listSelectable(client: ImapFlow): Promise<ListedFolder[]> {
+    const listed = await client.list();
+    return listed
+      .filter((f) => !f.flags.has('\\Noselect') && !f.flags.has('\\NonExistent'))
+      .map((f) => ({ path: f.path, ...(f.specialUse ? { specialUse: f.specialUse } : {}), ...(f.delimiter ? { delimiter: f.delimiter } : {}) }));
+  }
+
+  private async moveTo(key: MessageKey, use: FolderUse): Promise<void> {
+    const configured = use === '\\Archive' ? this.deps.account.archiveFolder : this.deps.account.trashFolder;
+    await this.forEachMailbox([key], async (client, uids) => {
+      const target = pickFolder(await this.listSelectable(client), use, configured);
+      if (!target) throw new SessionError('not-found', missingFolderMessage(use, configured));
+      if (target === key.mailbox) throw new SessionError('invalid', `This message is already in "${target}".`);
       // imapflow falls back to COPY + \Deleted + UID EXPUNGE where the server has no MOVE (iCloud).
       const result = await client.messageMove(uids, target, { uid: true });
-      if (!result) throw new SessionError('server-refused', `The server did not move the message to ${target}.`);
+      if (!result) throw new SessionError('server-refused', `The server did not move the message to "${target}".`);
     });
   }
 
@@ -616,6 +730,12 @@ export class AccountSession extends EventEmitter {
   private log(event: string, fields?: Record<string, unknown>): void {
     this.deps.log?.(event, { account: this.deps.account.id, ...fields });
   }
+}
+
+/** Whether an imapflow error carries a tagged answer of the server (NO, BAD). */
+function serverAnswered(err: unknown): boolean {
+  const status = (err as { responseStatus?: unknown } | null)?.responseStatus;
+  return typeof status === 'string' && status.length > 0;
 }
 
 function emptyPending() {

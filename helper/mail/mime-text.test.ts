@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { BODY_CAP_CHARS, bodyText, decodeHeader, decodePartText, makeSnippet, SNIPPET_MAX_BYTES, slicePlan, type DecodeChoice } from './mime-text';
+import { BODY_MAX_BYTES, bodyText, decodeHeader, decodePartText, makeSnippet, SNIPPET_MAX_BYTES, type DecodeChoice } from './mime-text';
 
 // Encoded bodies are written out byte for byte (made once with other tools), so the tests do not
 // lean on the libraries under test to build their own input.
@@ -54,9 +54,15 @@ describe('decodePartText: transfer encodings and charsets', () => {
     expect(decodePartText(UTF8_BASE64, plain('utf-8', 'base64'), { complete: true })).toBe(UTF8_TEXT);
   });
 
-  it('decodes an unknown charset as UTF-8 with replacement, without throwing', () => {
-    const raw = Buffer.from([0x63, 0x61, 0x66, 0xc3, 0xa9, 0x20, 0xff, 0x21]);
-    expect(decodePartText(raw, plain('x-made-up', '8bit'), { complete: true })).toBe('café \uFFFD!');
+  it('decodes an unknown charset as UTF-8 when the bytes are UTF-8, without throwing', () => {
+    expect(decodePartText(Buffer.from('café ✓'), plain('x-made-up', '8bit'), { complete: true })).toBe('café ✓');
+  });
+
+  it('decodes an unknown charset as Windows-1252 when the bytes are not UTF-8: every byte stays a character', () => {
+    const raw = Buffer.from('caf\xe9 cr\xe8me \x80', 'latin1');
+    expect(decodePartText(raw, plain('x-no-such-charset', '8bit'), { complete: true })).toBe('café crème €');
+    // UTF-7 is refused (it hides markup), and treated the same way.
+    expect(decodePartText(Buffer.from('+ADw-b+AD4-'), plain('utf-7', '7bit'), { complete: true })).toBe('+ADw-b+AD4-');
   });
 
   it('passes an unknown transfer encoding through as bytes', () => {
@@ -219,46 +225,30 @@ describe('makeSnippet', () => {
 describe('bodyText', () => {
   const choice = plain('utf-8', '8bit');
 
-  it('normalises line ends, removes NULs and keeps at most two blank lines in a row', () => {
-    const raw = Buffer.from('Hi\r\nthere\u0000\r\n\r\n\r\n \r\n\r\n\r\nBye\rnow\r\n\r\n\r\nEnd\n');
-    expect(bodyText(raw, choice, { partSize: raw.length })).toEqual({ text: 'Hi\nthere\n\n\nBye\nnow\n\n\nEnd', truncated: false });
+  it('normalises line ends, shows a NUL as U+FFFD (not "thereafter") and keeps at most two blank lines in a row', () => {
+    const raw = Buffer.from('Hi\r\nthere\u0000after\u0007\r\n\r\n\r\n \r\n\r\n\r\nBye\rnow\r\n\r\n\r\nEnd\n');
+    expect(bodyText(raw, choice, true)).toEqual({ text: 'Hi\nthere\uFFFDafter\n\n\nBye\nnow\n\n\nEnd', truncated: false });
   });
 
-  it('is truncated when the slice is shorter than the part, and drops the cut character', () => {
+  it('is truncated when the bytes are not the whole part, and drops the cut character', () => {
     const raw = Buffer.from('Grüße');
     // 5 bytes: "Grü" and the first byte of "ß".
-    expect(bodyText(raw.subarray(0, 5), choice, { partSize: raw.length })).toEqual({ text: 'Grü', truncated: true });
+    expect(bodyText(raw.subarray(0, 5), choice, false)).toEqual({ text: 'Grü', truncated: true });
   });
 
-  it('is not truncated when the part size is unknown (0)', () => {
-    expect(bodyText(Buffer.from('whole'), choice, { partSize: 0 })).toEqual({ text: 'whole', truncated: false });
-  });
-
-  it('is truncated at capChars even when the whole part was fetched', () => {
-    const raw = Buffer.from('a'.repeat(50));
-    expect(bodyText(raw, choice, { partSize: raw.length, capChars: 10 })).toEqual({ text: 'a'.repeat(10), truncated: true });
-    expect(bodyText(raw, choice, { partSize: raw.length, capChars: 50 })).toEqual({ text: 'a'.repeat(50), truncated: false });
+  it('keeps bidi controls in the body: the reader isolates each line, nothing is reordered here', () => {
+    expect(bodyText(Buffer.from('Attachment: \u202Etxt.exe'), choice, true).text).toBe('Attachment: \u202Etxt.exe');
   });
 
   it('decodes the transfer encoding the same way', () => {
-    expect(bodyText(SJIS_BASE64, plain('shift_jis', 'base64'), { partSize: SJIS_BASE64.length })).toEqual({ text: SJIS_TEXT, truncated: false });
+    expect(bodyText(SJIS_BASE64, plain('shift_jis', 'base64'), true)).toEqual({ text: SJIS_TEXT, truncated: false });
   });
 });
 
-describe('slicePlan', () => {
-  it('never asks more than 7.5 KiB for a snippet (8 KiB with the FETCH framing), whatever the part', () => {
-    for (const encoding of ['base64', 'quoted-printable', '7bit', '8bit']) {
-      expect(slicePlan({ encoding }, 'snippet')).toEqual({ start: 0, maxLength: SNIPPET_MAX_BYTES });
-      expect(slicePlan({ encoding }, 'snippet', 10_000_000).maxLength).toBeLessThanOrEqual(7680);
-    }
-    expect(SNIPPET_MAX_BYTES).toBe(7680);
-  });
-
-  it('asks enough encoded bytes for capChars of body, more for base64', () => {
-    expect(slicePlan({ encoding: 'base64' }, 'body', 1000)).toEqual({ start: 0, maxLength: 4000 });
-    expect(slicePlan({ encoding: 'BASE64' }, 'body', 1000).maxLength).toBe(4000);
-    expect(slicePlan({ encoding: 'quoted-printable' }, 'body', 1000)).toEqual({ start: 0, maxLength: 3000 });
-    expect(slicePlan({ encoding: '7bit' }, 'body')).toEqual({ start: 0, maxLength: BODY_CAP_CHARS * 3 });
+describe('budgets', () => {
+  it('reads 6 KiB of a body for a snippet and 40 KiB to open a message', () => {
+    expect(SNIPPET_MAX_BYTES).toBe(6 * 1024);
+    expect(BODY_MAX_BYTES).toBe(40 * 1024);
   });
 });
 
@@ -286,6 +276,26 @@ describe('decodeHeader', () => {
 
   it('removes control characters and bidi overrides that encoded words can carry', () => {
     expect(decodeHeader('=?UTF-8?B?AEhpAQ==?= =?UTF-8?Q?=E2=80=AEfdp.exe?=')).toBe('Hifdp.exe');
+  });
+
+  it('decodes a cut B word up to its last whole quantum, dropping a character cut in two', () => {
+    const word = `=?UTF-8?B?${Buffer.from('Grüße aus Köln').toString('base64')}?=`;
+    // Cut after "Grüße aus K" and the first byte of "ö" (16 base64 characters cover 12 bytes).
+    expect(decodeHeader(word.slice(0, 10 + 18), true)).toBe('Grüße aus');
+    expect(decodeHeader(word.slice(0, 10 + 16), true)).toBe('Grüße aus');
+    expect(decodeHeader(word.slice(0, 10 + 17), true)).toBe('Grüße aus');
+  });
+
+  it('decodes a cut Q word up to its last whole escape, and drops a word cut before its text', () => {
+    expect(decodeHeader('Re: =?ISO-8859-1?Q?Gr=FC=DFe_aus_K=F', true)).toBe('Re: Grüße aus K');
+    expect(decodeHeader('Re: =?ISO-8859-1?Q?Gr=FC=DFe_aus_K=', true)).toBe('Re: Grüße aus K');
+    expect(decodeHeader('Re: =?ISO-8859-', true)).toBe('Re:');
+    expect(decodeHeader('Re: =?UTF-8?B?', true)).toBe('Re:');
+  });
+
+  it('leaves complete words alone when cut after them, and drops raw UTF-8 cut in a character', () => {
+    expect(decodeHeader('=?UTF-8?Q?caf=C3=A9?= and mo', true)).toBe('café and mo');
+    expect(decodeHeader('Grüße \uFFFD', true)).toBe('Grüße');
   });
 
   it('unfolds a folded header', () => {

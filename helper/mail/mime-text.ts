@@ -2,17 +2,17 @@ import { Buffer } from 'node:buffer';
 import { compile, type HtmlToTextOptions } from 'html-to-text';
 import libmime from 'libmime';
 import libcharset from 'libmime/lib/charset';
+import iconv from 'iconv-lite';
 import libqp from 'libqp';
 import type { TextPartChoice } from './text-part';
 
 /**
- * The slice fetched for a preview. The product's budget is 8 KiB read per new message beyond
- * envelope and structure; the FETCH response around the slice costs about 300 bytes more
- * (measured by `npm run bench`), so the slice itself is 7.5 KiB: plenty for a 200-character snippet.
+ * The start of the body read for a preview (`BODY.PEEK[TEXT]<0.N>`): plenty for a 200-character
+ * snippet, and with the header slices (message-fetch) within 16 KiB read per new message.
  */
-export const SNIPPET_MAX_BYTES = 7680;
-/** Default cap on quick-read text, in characters. */
-export const BODY_CAP_CHARS = 256 * 1024;
+export const SNIPPET_MAX_BYTES = 6 * 1024;
+/** The most of a part's text read to open a message; the rest is in webmail. */
+export const BODY_MAX_BYTES = 40 * 1024;
 
 export type DecodeChoice = Pick<TextPartChoice, 'type' | 'charset' | 'encoding'>;
 
@@ -34,38 +34,33 @@ export function makeSnippet(text: string, maxChars = 200): string {
   return cutAtWord(own || oneLine(text), maxChars);
 }
 
-/** Quick-read text, with whether it is less than the whole part. */
-export function bodyText(
-  raw: Buffer,
-  choice: DecodeChoice,
-  opts: { partSize: number; capChars?: number },
-): { text: string; truncated: boolean } {
-  const capChars = opts.capChars ?? BODY_CAP_CHARS;
-  const sliceShort = raw.length < opts.partSize;
-  const text = normalizeBody(decodePartText(raw, choice, { complete: !sliceShort }));
-  if (text.length <= capChars) return { text, truncated: sliceShort };
-  return { text: withoutLoneHighSurrogate(text.slice(0, capChars)), truncated: true };
+/** Quick-read text of a part's first bytes; `complete` says they are the whole part. */
+export function bodyText(bytes: Buffer, choice: DecodeChoice, complete: boolean): { text: string; truncated: boolean } {
+  return { text: normalizeBody(decodePartText(bytes, choice, { complete })), truncated: !complete };
 }
 
 /**
- * Bytes of the part to fetch. A snippet gets the fixed budget. A body gets enough encoded bytes
- * for capChars of typical text (about 3 bytes a character, base64 adding a third) and no more;
- * if that falls short, bodyText reports the text as truncated.
+ * A raw header value for display: unfolded, RFC 2047 words decoded, one clean line. With `cut`
+ * the value is a slice ending anywhere: an encoded word the cut left open is closed after its
+ * last whole quantum (base64) or escape (Q) and decoded as far as it goes, a word cut before its
+ * text is dropped, and a character cut in two is left out, so no "=?utf-8?B?…" or U+FFFD shows.
  */
-export function slicePlan(
-  choice: Pick<TextPartChoice, 'encoding'>,
-  want: 'snippet' | 'body',
-  capChars = BODY_CAP_CHARS,
-): { start: 0; maxLength: number } {
-  if (want === 'snippet') return { start: 0, maxLength: SNIPPET_MAX_BYTES };
-  return { start: 0, maxLength: capChars * (choice.encoding.toLowerCase() === 'base64' ? 4 : 3) };
-}
-
-/** A raw header value for display: unfolded, RFC 2047 words decoded, one clean line. */
-export function decodeHeader(value: string): string {
+export function decodeHeader(value: string, cut = false): string {
+  const unfolded = value.replace(/\r?\n(?=[ \t])/g, '');
   // libmime leaves malformed words literal, decodes unknown charsets as UTF-8 and joins adjacent
   // words (also a multi-byte character split across two of them).
-  return oneLine(libmime.decodeWords(value.replace(/\r?\n(?=[ \t])/g, '')));
+  const decoded = libmime.decodeWords(cut ? closeCutWord(unfolded) : unfolded);
+  return oneLine(cut ? decoded.replace(/\uFFFD+$/, '') : decoded);
+}
+
+function closeCutWord(value: string): string {
+  const open = value.lastIndexOf('=?');
+  if (open < 0 || /^=\?[^?\s]+\?[bBqQ]\?[^?\s]*\?=/.test(value.slice(open))) return value;
+  const word = /^=\?([^?\s]+)\?([bBqQ])\?([^?\s]*)$/.exec(value.slice(open));
+  if (!word) return value.slice(0, open);
+  const [, charset, encoding, text] = word;
+  const kept = /b/i.test(encoding) ? text.slice(0, text.length - (text.length % 4)) : text.replace(/=[0-9A-Fa-f]?$/, '');
+  return kept ? `${value.slice(0, open)}=?${charset}?${encoding}?${kept}?=` : value.slice(0, open);
 }
 
 // C0 controls except tab and line breaks, DEL and C1: never meaningful in displayed text.
@@ -101,8 +96,9 @@ function undoTransferEncoding(raw: Buffer, encoding: string, complete: boolean):
 }
 
 function decodeCharset(bytes: Buffer, charset: string, complete: boolean): string {
+  if (!new libcharset.DecodeStream(charset).supported) return decodeUnlabelled(bytes, !complete);
   // libmime resolves charset aliases, decodes the Japanese ones with encoding-japanese and the
-  // rest with iconv-lite, and falls back to UTF-8 (with U+FFFD) for a charset it does not know.
+  // rest with iconv-lite.
   if (complete) return libcharset.decode(bytes, charset);
   if (/^iso-?2022-?jp/i.test(libcharset.normalizeCharset(charset))) {
     return libcharset.decode(trimIso2022Tail(bytes), charset);
@@ -111,6 +107,21 @@ function decodeCharset(bytes: Buffer, charset: string, complete: boolean): strin
   // of a slice that is the cut, not bad data.
   return libcharset.decode(bytes, charset).replace(/\uFFFD$/, '');
 }
+
+/**
+ * Bytes in no charset anyone named or knows (a header in raw 8-bit, a charset nobody knows or
+ * one refused, as UTF-7 is): UTF-8 if they are UTF-8, else Windows-1252, where every byte is a
+ * character, so "café" stays readable instead of "caf\uFFFD". With `cut`, a character cut in two
+ * at the end is left out.
+ */
+export function decodeUnlabelled(bytes: Buffer, cut: boolean): string {
+  const utf8 = bytes.toString('utf8');
+  const whole = cut ? utf8.replace(/\uFFFD$/, '') : utf8;
+  if (!whole.includes('\uFFFD') || bytes.includes(REPLACEMENT_UTF8)) return whole;
+  return iconv.decode(bytes, 'windows-1252');
+}
+
+const REPLACEMENT_UTF8 = Buffer.from('\uFFFD', 'utf8');
 
 // ISO-2022-JP is stateful: escape sequences switch between ASCII-like modes and two-byte modes
 // (ESC $ @, ESC $ B, ESC $ ( D) where every character is a byte pair. encoding-japanese decodes
@@ -194,6 +205,9 @@ function withoutLoneHighSurrogate(text: string): string {
 function normalizeBody(text: string): string {
   return text
     .replace(/\r\n?/g, '\n')
+    // A NUL stands for something the sender meant: shown as U+FFFD (as Dovecot's 0x80 for it
+    // is), so "a\0b" does not read "ab". Other controls are dropped.
+    .replace(/\u0000/g, '\uFFFD')
     .replace(CONTROL, '')
     .replace(/\n(?:[ \t]*\n){3,}/g, '\n\n\n') // at most two blank lines in a row
     .trim();

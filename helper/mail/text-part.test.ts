@@ -264,6 +264,12 @@ describe('chooseTextPart', () => {
     expect(chooseTextPart(fixtures.emptyPlainBesideHtml.structure)).toMatchObject({ part: '2', type: 'text/html' });
   });
 
+  it('takes a single part that is text whatever its name or disposition: it is the whole message', () => {
+    expect(chooseTextPart({ type: 'text/plain', parameters: { name: 'notes.txt' }, disposition: 'attachment', size: 9 })).toMatchObject({ part: '1', type: 'text/plain' });
+    expect(chooseTextPart({ type: 'text/enriched', size: 9 })).toMatchObject({ part: '1', type: 'text/plain' });
+    expect(chooseTextPart({ type: 'application/pdf', parameters: { name: 'a.pdf' }, size: 9 })).toBeNull();
+  });
+
   it('still takes an empty plain part when it is the only text', () => {
     const onlyEmpty: MessageStructureObject = { ...fixtures.emptyPlainBesideHtml.structure, childNodes: fixtures.emptyPlainBesideHtml.structure.childNodes!.slice(0, 1) };
     expect(chooseTextPart(onlyEmpty)).toMatchObject({ part: '1', type: 'text/plain', size: 0 });

@@ -16,11 +16,15 @@ export interface TextPartChoice {
 }
 
 /**
- * Picks the part to preview: the first inline text/plain, else the first inline text/html, else
- * null. Walks multiparts depth-first in document order; message/rfc822 is not descended, as a
- * forwarded message's text is not this message's text.
+ * Picks the part to show: a single part that is text whatever its name or disposition (it is the
+ * whole message); in a multipart the first inline text/plain, else the first inline text/html,
+ * else null. Walks multiparts depth-first in document order; message/rfc822 is not descended, as
+ * a forwarded message's text is not this message's text.
  */
 export function chooseTextPart(structure: MessageStructureObject): TextPartChoice | null {
+  if (!structure.type.startsWith('multipart/')) {
+    return structure.type.startsWith('text/') ? toChoice({ ...structure, type: structure.type === 'text/html' ? 'text/html' : 'text/plain' }) : null;
+  }
   let plain: MessageStructureObject | undefined;
   let emptyPlain: MessageStructureObject | undefined;
   let html: MessageStructureObject | undefined;

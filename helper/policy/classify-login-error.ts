@@ -32,6 +32,9 @@ const CLOSED_CODES = new Set(['NoConnection', 'ClosedAfterConnectText', 'ClosedA
 
 const MAX_REASON = 200;
 
+/** A server without TLS that did not offer STARTTLS where it was required: no password was sent. */
+export const NO_ENCRYPTION_REASON = 'The server offers no encryption (no TLS, no STARTTLS), so the password was not sent.';
+
 interface ImapflowErrorFields {
   message?: unknown;
   code?: unknown;
@@ -42,6 +45,8 @@ interface ImapflowErrorFields {
   response?: unknown;
   /** The server's BYE text, on the connection-closed codes below (TLS errors use it otherwise). */
   reason?: unknown;
+  /** imapflow: STARTTLS was required and did not happen (or its handshake failed, with a code). */
+  tlsFailed?: unknown;
 }
 
 const str = (value: unknown): string => (typeof value === 'string' ? value : '');
@@ -62,6 +67,10 @@ export function classifyLoginError(err: unknown): LoginErrorClass {
   const said = clip([responseCode && `[${responseCode}]`, serverText || str(e.message)].filter(Boolean).join(' '));
   const byeText = CLOSED_CODES.has(code) ? str(e.reason) : '';
 
+  if (e.tlsFailed === true && !code) {
+    // Not retried sooner than any unreachable server: the next try may find STARTTLS back.
+    return { outcome: 'network', reason: NO_ENCRYPTION_REASON };
+  }
   if (THROTTLE_CODES.has(responseCode) || code === 'ETHROTTLE') {
     return { outcome: 'throttled', reason: `Server is limiting logins: ${said}` };
   }

@@ -5,23 +5,26 @@
  */
 import {
   budgetUse,
+  cancelAttempt,
   decide,
   initialPolicyState,
   newPassword,
   recordAttempt,
+  recordConnectFailure,
   recordConnectionLost,
   startAttempt,
   stateFromLog,
   userRetry,
   type Decision,
 } from './policy-core';
-import type { AttemptOutcome, LoginLogEntry, LoginTrigger, PolicyState, PolicyStore } from './types';
+import type { AttemptOutcome, ConnectFailure, LoginLogEntry, LoginTrigger, PolicyState, PolicyStore } from './types';
 
 export { classifyLoginError, type LoginErrorClass } from './classify-login-error';
 export { checkPasswordShape, isIcloudHost } from './password-shape';
 export {
   decide,
   newPassword,
+  unknownOutcomeReason,
   POLICY_LIMITS,
   recordAttempt,
   recordConnectionLost,
@@ -30,14 +33,12 @@ export {
   type Decision,
   type UserRetryResult,
 } from './policy-core';
-export type { AttemptOutcome, FailureOutcome, LoginLogEntry, LoginTrigger, PolicyState, PolicyStore } from './types';
+export type { AttemptOutcome, ConnectFailure, FailureOutcome, LoginLogEntry, LoginTrigger, PolicyState, PolicyStore } from './types';
 
 const DEFAULT_LOG_LIMIT = 500;
 /** The protocol caps log reasons at 1024 characters. */
 const MAX_REASON = 1024;
-const INTERRUPTED_REASON = 'The helper stopped before this login finished; counted as a failed login.';
-const INTERRUPTED_TWICE_REASON =
-  'The helper stopped twice in a row while logging in, so it cannot know whether the password was rejected. To protect the account it will not log in again until you choose "Retry login" in the settings.';
+const INTERRUPTED_REASON = 'the helper stopped after sending this login and before its answer';
 
 /** Thrown by beginAttempt when the policy does not allow a login now: a caller bug, never a retry signal. */
 export class LoginNotAllowedError extends Error {
@@ -88,21 +89,15 @@ export class LoginPolicy {
     this.loaded = true;
     const pending = this.state.pending;
     if (!pending) return;
-    // A login was under way when the helper stopped. If its outcome reached the log but not the
-    // state file, use it; otherwise it counts as a failure (it already counts toward the budget).
+    // A login was sent when the helper stopped. If its outcome reached the log but not the
+    // state file, use it. Otherwise its answer is unknown: it may have been a rejected password,
+    // so it blocks like one until the user acts (a crash loop must not retry it).
     const logged = this.entries.at(-1);
     if (logged && logged.at === pending.at && logged.outcome !== 'pending') {
       this.state = recordAttempt(this.state, { at: this.now(), outcome: logged.outcome, reason: logged.reason }, this.random);
     } else {
-      // Its answer is unknown: it may have been a rejected password. A crash loop must not turn
-      // that into many tries, so the first such login waits like a throttled one (≥ 15 min) and a
-      // second in a row stops the account until the user acts.
-      const previous = this.entries.at(-1);
-      const twice = previous?.outcome === 'pending' && previous.reason === INTERRUPTED_REASON;
-      await this.appendEntry({ at: pending.at, outcome: 'pending', reason: INTERRUPTED_REASON, trigger: pending.trigger });
-      this.state = twice
-        ? recordAttempt(this.state, { at: this.now(), outcome: 'auth-rejected', reason: INTERRUPTED_TWICE_REASON }, this.random)
-        : recordAttempt(this.state, { at: this.now(), outcome: 'throttled', reason: INTERRUPTED_REASON }, this.random);
+      await this.appendEntry({ at: pending.at, outcome: 'unknown', reason: INTERRUPTED_REASON, trigger: pending.trigger });
+      this.state = recordAttempt(this.state, { at: this.now(), outcome: 'unknown', reason: INTERRUPTED_REASON }, this.random);
     }
     await this.store.saveState(this.state);
   }
@@ -112,15 +107,28 @@ export class LoginPolicy {
     return decide(this.state, this.now());
   }
 
-  /** Call right before connecting; resolves once the attempt is on disk. */
-  async beginAttempt(trigger: LoginTrigger): Promise<void> {
+  /**
+   * Call before a connection is opened: writes the state once, so a disk that could not take the
+   * attempt (full, read-only) stops the connection before it is made, not at its login command.
+   */
+  async prepareAttempt(): Promise<void> {
+    this.assertLoaded();
+    await this.store.saveState(this.state);
+  }
+
+  /**
+   * Call right before the login command is sent; resolves once the attempt is on disk, with the
+   * trigger it is logged under (a user's retry or new password, when this login answers one).
+   */
+  async beginAttempt(trigger: LoginTrigger): Promise<LoginTrigger> {
     const decision = this.decide();
     if (decision.kind !== 'login') throw new LoginNotAllowedError(decision);
     if (this.state.pending) throw new Error('A login is already in progress for this account.');
     const next = startAttempt(this.state, this.now(), trigger);
-    // Adopted only once saved: if the write fails the caller must not connect, so nothing happened.
+    // Adopted only once saved: if the write fails the caller must not send it, so nothing happened.
     await this.store.saveState(next);
     this.state = next;
+    return next.pending!.trigger;
   }
 
   /** The outcome of the attempt begun last. */
@@ -131,6 +139,21 @@ export class LoginPolicy {
     // Applied in memory first: a rejected password must block even if the disk write fails.
     this.state = recordAttempt(this.state, { at: this.now(), outcome, reason: clipped }, this.random);
     await this.appendEntry({ at: pending.at, outcome, reason: clipped, trigger: pending.trigger });
+    await this.store.saveState(this.state);
+  }
+
+  /** The attempt begun last never sent its login command: it is taken back. */
+  async cancelAttempt(): Promise<void> {
+    if (!this.state.pending) return;
+    const next = cancelAttempt(this.state);
+    await this.store.saveState(next);
+    this.state = next;
+  }
+
+  /** A connection failed before any login command was sent: backs off without spending the budget. */
+  async connectFailed(outcome: ConnectFailure, reason: string): Promise<void> {
+    this.assertLoaded();
+    this.state = recordConnectFailure(this.state, { at: this.now(), outcome, reason: reason.slice(0, MAX_REASON) }, this.random);
     await this.store.saveState(this.state);
   }
 

@@ -3,7 +3,7 @@
  * how each event changes the state. No I/O, no clock of its own, so tests drive it with fake time.
  * Why it is strict: repeated failed logins are what gets an Apple ID locked.
  */
-import type { AttemptOutcome, LoginLogEntry, LoginTrigger, PolicyState } from './types';
+import type { AttemptOutcome, ConnectFailure, LoginLogEntry, LoginTrigger, PolicyState } from './types';
 
 const SECOND = 1_000;
 const MINUTE = 60 * SECOND;
@@ -13,13 +13,19 @@ export const DAY = 24 * HOUR;
 export const POLICY_LIMITS = {
   backoffBaseMs: 5 * SECOND,
   backoffCapMs: 15 * MINUTE,
-  /** Full jitter can draw ~0: never reconnect sooner than this. */
-  backoffFloorMs: 1 * SECOND,
+  /** Every wait is at least this; the jitter is drawn above it. */
+  backoffFloorMs: 5 * SECOND,
   throttleMinMs: 15 * MINUTE,
   throttleJitterMs: 5 * MINUTE,
   loginsPerHour: 10,
   loginsPerDay: 60,
   userRetriesPerHour: 3,
+  /**
+   * Pacing: once a window (hour, day) holds this many logins, each next one waits its share of
+   * what is left of the window, so the budget lasts it. The first few stay quick: one cut after
+   * a quiet spell reconnects in seconds.
+   */
+  pacingFreeLogins: 3,
   /** A session that dies sooner than this after its login counts as a failed one. */
   quickDropMs: 60 * SECOND,
 } as const;
@@ -39,12 +45,20 @@ export function initialPolicyState(): PolicyState {
     attempts: [],
     userRetries: [],
     consecutiveFailures: 0,
+    connectFailures: 0,
     streakBeforeLogin: 0,
     backoff: null,
     authFailed: null,
     pending: null,
     lastSuccessAt: null,
+    userAction: null,
   };
+}
+
+/** What blocks an account whose login's answer was never heard: it may have been a rejection. */
+export function unknownOutcomeReason(detail: string): string {
+  return `The last login was cut short before the server answered (${detail.replace(/\.$/, '')}), so the password may have been refused. `
+    + 'To protect the account from a lockout (for iCloud: your Apple ID), the helper will not log in again until you choose Retry login or enter a new password.';
 }
 
 /** Times inside the rolling window ending at `now`, oldest first. */
@@ -72,28 +86,67 @@ function budgetWait(state: PolicyState, now: number): { until: number; reason: s
   return null;
 }
 
+/**
+ * When the window's next login may start so that what is left of its budget lasts what is left
+ * of it: the last login plus (time until the oldest leaves the window) / (logins left). Spread so,
+ * a link that keeps dying spends the budget evenly and never waits the whole window for it.
+ */
+function paceUntil(times: readonly number[], now: number, windowMs: number, limit: number): number | null {
+  const recent = inWindow(times, now, windowMs);
+  const left = limit - recent.length;
+  if (recent.length < POLICY_LIMITS.pacingFreeLogins || left <= 0) return null;
+  const last = recent[recent.length - 1];
+  return last + (recent[0] + windowMs - last) / left;
+}
+
+function paceWait(state: PolicyState, now: number): { until: number; reason: string } | null {
+  const { loginsPerHour, loginsPerDay } = POLICY_LIMITS;
+  const hour = paceUntil(state.attempts, now, HOUR, loginsPerHour) ?? 0;
+  const day = paceUntil(state.attempts, now, DAY, loginsPerDay) ?? 0;
+  const until = Math.max(hour, day);
+  if (until <= now) return null;
+  const used = day >= hour
+    ? `${inWindow(state.attempts, now, DAY).length} of ${loginsPerDay} logins used in 24 hours`
+    : `${inWindow(state.attempts, now, HOUR).length} of ${loginsPerHour} logins used in the last hour`;
+  return { until, reason: `Spacing logins out so the login budget lasts (${used}).` };
+}
+
 export function decide(state: PolicyState, now: number): Decision {
   if (state.authFailed) {
+    const { reason, unknown } = state.authFailed;
     return {
       kind: 'blocked',
       state: 'auth-failed',
-      reason: `${state.authFailed.reason} Not retrying until you enter a new password or ask for a retry.`,
+      reason: unknown ? reason : `${reason} Not retrying until you enter a new password or ask for a retry.`,
     };
   }
   const budget = budgetWait(state, now);
+  // The user asked for this login: it skips the pacing (never the hard budget).
+  const pace = state.userAction ? null : paceWait(state, now);
   const backoff = state.backoff && state.backoff.until > now ? state.backoff : null;
-  if (budget && (!backoff || budget.until >= backoff.until)) {
-    return { kind: 'wait', state: 'paused', until: budget.until, reason: budget.reason };
-  }
-  if (backoff) return { kind: 'wait', state: 'backoff', until: backoff.until, reason: backoff.reason };
-  return { kind: 'login' };
+  const waits = [
+    budget && { ...budget, state: 'paused' as const },
+    backoff && { ...backoff, state: 'backoff' as const },
+    pace && { ...pace, state: 'backoff' as const },
+  ].filter((w) => w !== null);
+  if (waits.length === 0) return { kind: 'login' };
+  // The latest wait decides; on a tie the order above (budget, backoff, pace) names it.
+  const wait = waits.reduce((a, b) => (b.until > a.until ? b : a));
+  return { kind: 'wait', state: wait.state, until: wait.until, reason: wait.reason };
 }
 
-/** Exponential backoff with full jitter for the n-th consecutive failure (n >= 1). */
+/**
+ * Exponential backoff for the n-th consecutive failure (n >= 1): the floor, plus jitter drawn
+ * over the rest of the ceiling, which doubles from 10 s up to the 15-minute cap.
+ */
 function backoffDelay(n: number, random: () => number): number {
   const { backoffBaseMs, backoffCapMs, backoffFloorMs } = POLICY_LIMITS;
-  const ceiling = Math.min(backoffCapMs, backoffBaseMs * 2 ** Math.max(0, n - 1));
-  return Math.max(backoffFloorMs, random() * ceiling);
+  const ceiling = Math.min(backoffCapMs, backoffBaseMs * 2 ** Math.max(1, n));
+  return backoffFloorMs + random() * (ceiling - backoffFloorMs);
+}
+
+function throttleDelay(random: () => number): number {
+  return POLICY_LIMITS.throttleMinMs + random() * POLICY_LIMITS.throttleJitterMs;
 }
 
 /** Drops times that no window looks at any more, so the persisted state stays small. */
@@ -105,10 +158,45 @@ function pruned(state: PolicyState, now: number): PolicyState {
   };
 }
 
-/** A login is about to start: it counts toward the budget from this moment, whatever happens. */
+/**
+ * The login command is about to be sent: it counts toward the budget from this moment, whatever
+ * happens. A login the helper starts by itself answers the user's retry or new password, if one
+ * is waiting, and is logged as that.
+ */
 export function startAttempt(state: PolicyState, now: number, trigger: LoginTrigger): PolicyState {
   const next = pruned(state, now);
-  return { ...next, attempts: [...next.attempts, now], pending: { at: now, trigger } };
+  const answered = trigger === 'start' || trigger === 'reconnect' ? (state.userAction ?? trigger) : trigger;
+  return { ...next, attempts: [...next.attempts, now], pending: { at: now, trigger: answered }, connectFailures: 0, userAction: null };
+}
+
+/**
+ * The attempt begun by startAttempt never sent its login command (the connection was closed
+ * first): nothing reached the server, so it is taken back out of the budget.
+ */
+export function cancelAttempt(state: PolicyState): PolicyState {
+  const pending = state.pending;
+  if (!pending) return state;
+  const trigger = pending.trigger;
+  return {
+    ...state,
+    attempts: state.attempts.filter((t) => t !== pending.at),
+    pending: null,
+    userAction: trigger === 'user-retry' || trigger === 'new-password' ? trigger : state.userAction,
+  };
+}
+
+/**
+ * A connection failed before its login command was sent (no TCP, TLS, no greeting, a BYE
+ * greeting): not a login, so the budget is untouched, but it backs off on a ladder of its own.
+ */
+export function recordConnectFailure(
+  state: PolicyState,
+  failure: { at: number; outcome: ConnectFailure; reason: string },
+  random: () => number,
+): PolicyState {
+  const n = state.connectFailures + 1;
+  const delay = failure.outcome === 'throttled' ? throttleDelay(random) : backoffDelay(n, random);
+  return { ...pruned(state, failure.at), connectFailures: n, backoff: { until: failure.at + delay, reason: failure.reason } };
 }
 
 /** The outcome of the login started by startAttempt; `at` is when it ended. */
@@ -133,10 +221,11 @@ export function recordAttempt(
   if (outcome === 'auth-rejected') {
     return { ...base, consecutiveFailures: n, backoff: null, authFailed: { at, reason } };
   }
+  if (outcome === 'unknown') {
+    return { ...base, consecutiveFailures: n, backoff: null, authFailed: { at, reason: unknownOutcomeReason(reason), unknown: true } };
+  }
   if (outcome === 'throttled') {
-    const { throttleMinMs, throttleJitterMs } = POLICY_LIMITS;
-    const until = at + throttleMinMs + random() * throttleJitterMs;
-    return { ...base, consecutiveFailures: n, backoff: { until, reason } };
+    return { ...base, consecutiveFailures: n, backoff: { until: at + throttleDelay(random), reason } };
   }
   return { ...base, consecutiveFailures: n, backoff: { until: at + backoffDelay(n, random), reason } };
 }
@@ -174,12 +263,23 @@ export function userRetry(state: PolicyState, now: number): UserRetryResult {
     };
   }
   const next = pruned(state, now);
-  return { ok: true, state: { ...next, userRetries: [...next.userRetries, now], backoff: null, authFailed: null } };
+  return {
+    ok: true,
+    state: { ...next, userRetries: [...next.userRetries, now], backoff: null, authFailed: null, connectFailures: 0, userAction: 'user-retry' },
+  };
 }
 
 /** The user gave a new password: a fresh start for everything but the hard budget. */
 export function newPassword(state: PolicyState, now: number): PolicyState {
-  return { ...pruned(state, now), authFailed: null, backoff: null, consecutiveFailures: 0, streakBeforeLogin: 0 };
+  return {
+    ...pruned(state, now),
+    authFailed: null,
+    backoff: null,
+    consecutiveFailures: 0,
+    connectFailures: 0,
+    streakBeforeLogin: 0,
+    userAction: 'new-password',
+  };
 }
 
 /**
@@ -190,11 +290,15 @@ export function stateFromLog(entries: readonly LoginLogEntry[], now: number): Po
   const last = entries.at(-1);
   let failures = 0;
   for (let i = entries.length - 1; i >= 0 && entries[i].outcome !== 'success'; i--) failures++;
+  // A last login whose answer was never heard ('pending' in logs written before 'unknown' existed) blocks like a rejection.
+  const unheard = last?.outcome === 'unknown' || last?.outcome === 'pending';
   return {
     ...initialPolicyState(),
     attempts: entries.map((e) => e.at).filter((t) => t > now - DAY),
     consecutiveFailures: failures,
-    authFailed: last?.outcome === 'auth-rejected' ? { at: last.at, reason: last.reason } : null,
+    authFailed: last?.outcome === 'auth-rejected'
+      ? { at: last.at, reason: last.reason }
+      : unheard ? { at: last.at, reason: unknownOutcomeReason(last.reason), unknown: true } : null,
   };
 }
 

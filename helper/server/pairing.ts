@@ -7,24 +7,26 @@
  * file and prints the result; the running helper sees the new code at the next `pair` request.
  * No IPC, and the code itself is never written anywhere.
  *
- * 8 symbols from a 32-letter alphabet is 40 bits; with at most 10 guesses per code (then it is
- * cancelled) and a growing wait after 5 wrong guesses in a row, guessing is hopeless.
+ * 8 symbols from a 32-letter alphabet is 40 bits. Guesses are checked one at a time through a
+ * GuessGate shared by every connection (50 a second), so in a code's 10 minutes at most 30,050
+ * are checked, whoever sends them: the odds that any of them is right are 30,050 / 2^40 < 3e-8.
+ * A wrong guess never cancels the code nor blocks the right one (that would let any local
+ * process lock the user out); it only waits its turn.
  */
 import { createHash, randomBytes as cryptoRandomBytes, timingSafeEqual } from 'node:crypto';
 import { rm } from 'node:fs/promises';
 import * as v from 'valibot';
 import { corruptFile, readJson, toStorageError, writeJsonAtomic } from '../store/atomic-file';
+import { GuessGate, type GuessGateOptions } from './guess-gate';
 
 /** No 0/O, 1/I: easy to read aloud and to type. 32 symbols, so a random byte maps without bias. */
 const ALPHABET = 'ABCDEFGHJKLMNPQRSTUVWXYZ23456789';
 const CODE_LENGTH = 8;
 export const PAIRING_CODE_TTL_MS = 10 * 60_000;
-/** Wrong guesses in a row allowed before each further guess must wait. */
-const FREE_FAILURES = 5;
-/** Wrong guesses after which the code is cancelled. */
-const MAX_FAILURES = 10;
-const BASE_DELAY_MS = 1000;
-const MAX_DELAY_MS = 15 * 60_000;
+/** All connections together; the user waits about (guessing connections) / 50 seconds. */
+export const PAIRING_GUESS_RATE = { ratePerSecond: 50, burst: 50 } as const;
+/** The possible codes: 32 symbols, 8 of them. */
+export const PAIRING_CODE_SPACE = 32 ** 8;
 
 export interface PairingCode {
   /** As shown to the user: XXXX-XXXX. */
@@ -32,7 +34,7 @@ export interface PairingCode {
   expiresAt: number;
 }
 
-export type RedeemResult = { ok: true } | { ok: false; code: 'bad-pairing-code' | 'rate-limited'; message: string };
+export type RedeemResult = { ok: true } | { ok: false; code: 'bad-pairing-code'; message: string };
 
 const RecordSchema = v.strictObject({
   version: v.literal(1),
@@ -41,6 +43,14 @@ const RecordSchema = v.strictObject({
   expiresAt: v.number(),
 });
 type PairingRecord = v.InferOutput<typeof RecordSchema>;
+
+function wrong(message: string): RedeemResult {
+  return { ok: false, code: 'bad-pairing-code', message };
+}
+
+function gone(): RedeemResult {
+  return wrong('The connection closed before this code was checked.');
+}
 
 function hashCode(normalized: string): Buffer {
   return createHash('sha256').update(normalized, 'utf8').digest();
@@ -56,17 +66,29 @@ export class PairingCodes {
   private readonly file: string;
   private readonly now: () => number;
   private readonly randomBytes: (size: number) => Buffer;
-  private failures = 0;
-  private blockedUntil = 0;
-  /** The code the failure count is about: a new code starts from a clean slate. */
-  private countedHash: string | null = null;
-  /** One redeem at a time: two right guesses racing must not both win a single-use code. */
+  private readonly gate: GuessGate;
+  /**
+   * One redeem at a time: two right guesses racing must not both win a single-use code, and
+   * guesses wait for the gate in the order they came.
+   */
   private queue: Promise<unknown> = Promise.resolve();
 
-  constructor(options: { file: string; now?: () => number; randomBytes?: (size: number) => Buffer }) {
+  constructor(options: {
+    file: string;
+    now?: () => number;
+    randomBytes?: (size: number) => Buffer;
+    /** The guess rate's timer; tests pass one that moves their clock. */
+    wait?: GuessGateOptions['wait'];
+    guessRate?: Pick<GuessGateOptions, 'ratePerSecond' | 'burst'>;
+  }) {
     this.file = options.file;
     this.now = options.now ?? Date.now;
     this.randomBytes = options.randomBytes ?? cryptoRandomBytes;
+    this.gate = new GuessGate({
+      ...(options.guessRate ?? PAIRING_GUESS_RATE),
+      now: this.now,
+      wait: options.wait ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms))),
+    });
   }
 
   /** Replaces any active code. The returned code is for printing only; it is stored hashed. */
@@ -80,46 +102,35 @@ export class PairingCodes {
     });
   }
 
-  /** Consumes the active code if `input` is it. */
-  redeem(input: string): Promise<RedeemResult> {
-    return this.exclusive(async (): Promise<RedeemResult> => {
+  /**
+   * Consumes the active code if `input` is it; waits for its turn at the guess rate first. A guess
+   * whose connection has gone (`signal` aborted) settles at once and, at its turn, is skipped
+   * without being counted: dead guesses neither hold their connection's memory nor delay the user.
+   */
+  redeem(input: string, signal?: AbortSignal): Promise<RedeemResult> {
+    const turn = this.exclusive(async (): Promise<RedeemResult> => {
+      if (signal?.aborted) return gone();
+      await this.gate.take();
       const record = await this.read();
-      const now = this.now();
-      if (record && record.hash !== this.countedHash) {
-        this.countedHash = record.hash;
-        this.failures = 0;
-        this.blockedUntil = 0;
-      }
-      if (now < this.blockedUntil) {
-        const seconds = Math.ceil((this.blockedUntil - now) / 1000);
-        return { ok: false, code: 'rate-limited', message: `Too many wrong pairing codes: try again in ${seconds} s.` };
-      }
-      if (!record) return this.wrong(now, 'No pairing code is active: run the helper\'s `pair` command to get one.');
-      if (now >= record.expiresAt) {
+      if (!record) return wrong('No pairing code is active: run the helper\'s `pair` command to get one.');
+      if (this.now() >= record.expiresAt) {
         await this.remove();
-        return { ok: false, code: 'bad-pairing-code', message: 'This pairing code has expired: run the helper\'s `pair` command for a new one.' };
+        return wrong('This pairing code has expired: run the helper\'s `pair` command for a new one.');
       }
       const normalized = normalize(input);
       if (normalized === null || !timingSafeEqual(hashCode(normalized), Buffer.from(record.hash, 'hex'))) {
-        return this.wrong(now, 'Wrong pairing code.');
+        return wrong('Wrong pairing code: check it against the one the helper printed.');
       }
       await this.remove();
-      this.failures = 0;
-      this.blockedUntil = 0;
       return { ok: true };
     });
-  }
-
-  private async wrong(now: number, message: string): Promise<RedeemResult> {
-    this.failures += 1;
-    if (this.failures >= FREE_FAILURES) {
-      this.blockedUntil = now + Math.min(BASE_DELAY_MS * 2 ** (this.failures - FREE_FAILURES), MAX_DELAY_MS);
-    }
-    if (this.failures === MAX_FAILURES) {
-      await this.remove();
-      return { ok: false, code: 'bad-pairing-code', message: 'Too many wrong pairing codes: the code is cancelled. Run the helper\'s `pair` command for a new one.' };
-    }
-    return { ok: false, code: 'bad-pairing-code', message };
+    if (!signal) return turn;
+    if (signal.aborted) return Promise.resolve(gone());
+    return new Promise((resolve, reject) => {
+      const onAbort = () => resolve(gone());
+      signal.addEventListener('abort', onAbort, { once: true });
+      turn.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
+    });
   }
 
   private exclusive<T>(operation: () => Promise<T>): Promise<T> {

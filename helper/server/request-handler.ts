@@ -52,6 +52,7 @@ const handlers: Handlers = {
     return {};
   },
   'get-login-log': async (r, { mail }) => ({ entries: await mail.loginLog(r.accountId) }),
+  'list-folders': (r, { mail }) => mail.listFolders(r.accountId),
 };
 
 export async function handleRequest(request: MailRequest, context: RequestContext): Promise<ResultMessage | ErrorMessage> {

@@ -9,10 +9,11 @@ import type { Logger } from 'pino';
 import { WebSocketServer } from 'ws';
 import { MAX_CLIENT_FRAME_BYTES, type ServerMessage } from '../../protocol';
 import type { MailService, MailServiceEvents } from '../accounts/mail-service';
-import { Connection } from './connection';
+import { Connection, DEFAULT_CONNECTION_LIMITS, type ConnectionLimits } from './connection';
 import { encodeServerMessage } from './frames';
 import { closeServer, listenLoopback } from './listen';
 import type { PairingCodes } from './pairing';
+import { RefusalLog, type RefusalLogOptions } from './refusal-log';
 import type { TokenStore } from './tokens';
 import { checkUpgrade } from './upgrade-check';
 
@@ -32,6 +33,13 @@ export interface HelperServerOptions {
   authTimeoutMs?: number;
   /** A client with more than this waiting to be sent has stopped reading and is dropped. */
   maxBufferedBytes?: number;
+  /** Per-connection budgets (tests lower them). */
+  limits?: Partial<ConnectionLimits>;
+  /** Connections waiting to authenticate at once; a new one closes the oldest of them. */
+  maxUnauthenticated?: number;
+  refusalLog?: RefusalLogOptions;
+  /** How often tokens.json is checked for tokens revoked by another process. */
+  tokenWatchMs?: number;
 }
 
 export interface HelperServer {
@@ -44,6 +52,11 @@ export interface HelperServer {
 }
 
 const DEFAULT_HOSTS = ['127.0.0.1', '::1'];
+/**
+ * Each unauthenticated connection may hold up to its pre-auth byte budget in ws's buffers, so
+ * this times that budget bounds their memory together (64 × 32 KiB = 2 MiB).
+ */
+const MAX_UNAUTHENTICATED = 64;
 /** Above the protocol cap so an oversized frame still gets a `too-large` reply; beyond this ws closes with 1009. */
 const MAX_PAYLOAD = 4 * MAX_CLIENT_FRAME_BYTES;
 /** How long close() waits for clients to answer the close handshake before cutting them off. */
@@ -63,6 +76,11 @@ export async function startHelperServer(options: HelperServerOptions): Promise<H
   const now = options.now ?? Date.now;
   const all = new Set<Connection>();
   const authenticated = new Set<Connection>();
+  /** In the order they came: the first is the one to close when a new one needs room. */
+  const unauthenticated = new Set<Connection>();
+  const refusals = new RefusalLog(logger, { now, ...options.refusalLog });
+  const limits: ConnectionLimits = { ...DEFAULT_CONNECTION_LIMITS, ...options.limits };
+  const maxUnauthenticated = options.maxUnauthenticated ?? MAX_UNAUTHENTICATED;
   let nextConnectionId = 1;
   let port = options.port;
   let closing = false;
@@ -81,33 +99,48 @@ export async function startHelperServer(options: HelperServerOptions): Promise<H
     const host = request.headers.host;
     const verdict = closing ? ({ ok: false, reason: 'helper stopping' } as const) : checkUpgrade({ origin, host, port });
     if (!verdict.ok) {
-      logger.warn({ reason: verdict.reason, origin: clip(origin), host: clip(host) }, 'connection refused');
+      refusals.note(`upgrade: ${verdict.reason}`, 'connection refused', { reason: verdict.reason, origin: clip(origin), host: clip(host) });
       refuseUpgrade(socket);
       return;
     }
     wss.handleUpgrade(request, socket, head, (ws) => {
       const connectionId = nextConnectionId++;
-      logger.info({ connection: connectionId, origin: clip(origin) }, 'connection accepted');
+      // Not logged one by one: anyone can open connections; `authenticated` names the ones that count.
+      logger.debug({ connection: connectionId, origin: clip(origin) }, 'connection accepted');
+      if (unauthenticated.size >= maxUnauthenticated) {
+        const [oldest] = unauthenticated;
+        unauthenticated.delete(oldest);
+        oldest.evict();
+      }
       const connection = new Connection(
         ws,
+        socket,
+        origin ?? '',
         {
           mail,
           tokens,
           pairing: options.pairing,
           logger,
+          refusals,
           now,
           helperVersion: options.helperVersion,
           authTimeoutMs: options.authTimeoutMs ?? 5000,
           maxBufferedBytes: options.maxBufferedBytes ?? 4 * 1024 * 1024,
-          onAuthenticated: (c) => authenticated.add(c),
+          limits,
+          onAuthenticated: (c) => {
+            unauthenticated.delete(c);
+            authenticated.add(c);
+          },
           onClosed: (c) => {
             all.delete(c);
+            unauthenticated.delete(c);
             authenticated.delete(c);
           },
         },
         connectionId,
       );
       all.add(connection);
+      unauthenticated.add(connection);
     });
   };
 
@@ -143,11 +176,13 @@ export async function startHelperServer(options: HelperServerOptions): Promise<H
   mail.on('account', listeners.account);
   mail.on('account-removed', listeners['account-removed']);
 
-  const stopWatchingTokens = tokens.onRevoked((ids) => {
+  const stopListeningForRevocations = tokens.onRevoked((ids) => {
     for (const connection of all) {
       if (connection.tokenId !== undefined && ids.includes(connection.tokenId)) connection.revoked();
     }
   });
+  // `helper tokens revoke` runs in another process: the file changing is how the helper hears of it.
+  const stopWatchingTokenFile = tokens.watchFile(options.tokenWatchMs);
 
   return {
     port,
@@ -158,7 +193,9 @@ export async function startHelperServer(options: HelperServerOptions): Promise<H
       mail.off('delta', listeners.delta);
       mail.off('account', listeners.account);
       mail.off('account-removed', listeners['account-removed']);
-      stopWatchingTokens();
+      stopListeningForRevocations();
+      stopWatchingTokenFile();
+      refusals.flush();
       const open = [...all];
       for (const connection of open) connection.close();
       let grace: NodeJS.Timeout | undefined;

@@ -20,7 +20,9 @@ function isoDuration(seconds: number): string {
 function windowsTaskArguments(spec: ServiceSpec): string {
   const env = Object.entries(spec.env).map(([name, value]) => `set ${cmdQuoted(`${name}=${value}`)} && `);
   const run = [spec.program, ...spec.args].map(cmdQuoted).join(' ');
-  return `/d /s /c "${env.join('')}${run} >> ${cmdQuoted(spec.logs.stdout)} 2>> ${cmdQuoted(spec.logs.stderr)}"`;
+  // One file for both is `2>&1`: two appends would open it twice.
+  const errors = spec.logs.stderr === spec.logs.stdout ? '2>&1' : `2>> ${cmdQuoted(spec.logs.stderr)}`;
+  return `/d /s /c "${env.join('')}${run} >> ${cmdQuoted(spec.logs.stdout)} ${errors}"`;
 }
 
 export function renderWindowsTask(spec: ServiceSpec): string {

@@ -119,7 +119,7 @@ export async function installService(env: ServiceEnv): Promise<ServiceReport> {
     lines.push(`The file is in place; once that is fixed, run: ${target.install.map(commandLine).join(' && ')}`);
     return { ok: false, lines };
   }
-  lines.push(`The helper starts at each login and runs now. Output goes to ${spec.logs.stdout} and ${spec.logs.stderr}; \`helper service status\` shows its state.`);
+  lines.push(`The helper starts at each login and runs now. Its log: ${spec.logs.helper} (rotated at 1 MiB); what it prints: ${spec.logs.stdout}. \`helper service status\` shows its state.`);
   return { ok: true, lines };
 }
 

@@ -21,7 +21,12 @@ export interface ServiceSpec {
   workingDir: string;
   /** Restart only after a failure, `delaySec` apart, at most `maxRestarts` per `windowSec`. */
   restart: { delaySec: number; windowSec: number; maxRestarts: number };
-  logs: { stdout: string; stderr: string };
+  /**
+   * `helper` is the helper's own log, which it writes and rotates itself (`--log-file`), so it
+   * stays bounded; stdout and stderr (the pairing code, Node's own words if it crashes) go to
+   * `stdout`, which the service manager appends to.
+   */
+  logs: { stdout: string; stderr: string; helper: string };
   /** Whose login starts it (the Windows task names the user; the other two are per-user by place). */
   user: string;
 }
@@ -57,19 +62,21 @@ export function serviceSpec(input: ServiceSpecInput): ServiceSpec {
     launcher.kind === 'node'
       ? [launcher.nodePath, [...HELPER_NODE_FLAGS, path.join(launcher.packageRoot, 'helper', 'bin.mjs')], launcher.packageRoot]
       : [launcher.path, [], path.dirname(launcher.path)];
+  const output = path.join(input.paths.logDir, 'helper.log');
+  const helperLog = path.join(input.paths.logDir, 'helper.err.log');
   const spec: ServiceSpec = {
     name: SERVICE_NAME,
     description: 'Mail notifier helper: one IMAP IDLE connection per account for the browser extension',
     program,
     // No demo mailbox at login: until an account is added the extension should say so, not show fake mail.
-    args: [...launch, 'start', '--no-demo'],
+    args: [...launch, 'start', '--no-demo', '--log-file', helperLog],
     env: input.notifierHome ? { MAIL_NOTIFIER_HOME: input.notifierHome } : {},
     workingDir,
     restart: { ...RESTART_POLICY },
-    logs: { stdout: path.join(input.paths.logDir, 'helper.log'), stderr: path.join(input.paths.logDir, 'helper.err.log') },
+    logs: { stdout: output, stderr: output, helper: helperLog },
     user: input.user,
   };
-  const paths = [spec.program, spec.workingDir, ...launch.filter((arg) => !arg.startsWith('--')), ...Object.values(spec.env), spec.logs.stdout, spec.logs.stderr];
+  const paths = [spec.program, spec.workingDir, ...launch.filter((arg) => !arg.startsWith('--')), ...Object.values(spec.env), ...Object.values(spec.logs)];
   for (const value of paths) {
     if (!path.isAbsolute(value)) throw new Error(`The service needs absolute paths, not ${JSON.stringify(value)}.`);
     // A line break would end the unit file's line or split the task's command: refuse, never mangle.

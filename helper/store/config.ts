@@ -5,7 +5,7 @@
  */
 import { join } from 'node:path';
 import * as v from 'valibot';
-import { ACCOUNT_KINDS } from '../../protocol';
+import { ACCOUNT_KINDS, DELETE_MODES } from '../../protocol';
 import { AccountIdSchema } from './account-id';
 import { corruptFile, readJson, writeJsonAtomic } from './atomic-file';
 
@@ -22,10 +22,15 @@ const AccountConfigSchema = v.strictObject({
   host: text(255),
   port,
   tls: v.boolean(),
+  /** Log in without TLS or STARTTLS to a server that is not on this machine: the user ticked it. */
+  allowUnencrypted: v.optional(v.boolean()),
   username: text(320),
   /** Besides INBOX, which is always watched. */
   watchedFolders: v.optional(v.pipe(v.array(folder), v.maxLength(32)), []),
   archiveFolder: v.optional(folder),
+  trashFolder: v.optional(folder),
+  /** `expunge` only where the user chose it: delete then removes the message for good. */
+  deleteMode: v.optional(v.picklist(DELETE_MODES)),
   previewCount: v.optional(v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(500)), DEFAULT_PREVIEW_COUNT),
 });
 

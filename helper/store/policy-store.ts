@@ -16,11 +16,14 @@ const PolicyStateSchema = v.object({
   attempts: v.array(time),
   userRetries: v.array(time),
   consecutiveFailures: v.pipe(v.number(), v.integer(), v.minValue(0)),
+  // Optional with defaults: files written before these fields existed still load.
+  connectFailures: v.optional(v.pipe(v.number(), v.integer(), v.minValue(0)), 0),
   streakBeforeLogin: v.pipe(v.number(), v.integer(), v.minValue(0)),
   backoff: v.nullable(v.object({ until: time, reason: v.string() })),
-  authFailed: v.nullable(v.object({ at: time, reason: v.string() })),
+  authFailed: v.nullable(v.object({ at: time, reason: v.string(), unknown: v.optional(v.boolean()) })),
   pending: v.nullable(v.object({ at: time, trigger: v.picklist(LOGIN_TRIGGERS) })),
   lastSuccessAt: v.nullable(time),
+  userAction: v.optional(v.nullable(v.picklist(['user-retry', 'new-password'])), null),
 }) satisfies v.GenericSchema<unknown, PolicyState>;
 
 export function policyStatePath(stateDir: string, accountId: string): string {

@@ -18,6 +18,8 @@ export interface SecretStore {
   readonly kind: 'keychain' | 'file';
   /** For status: why the keychain is not in use, when it is not. */
   readonly note?: string;
+  /** What the keychain answered when it was tried and failed (none when the file was chosen). */
+  readonly keychainProblem?: string;
   get(accountId: string): Promise<string | null>;
   set(accountId: string, password: string): Promise<void>;
   delete(accountId: string): Promise<void>;
@@ -52,7 +54,7 @@ export async function openSecretStore(options: OpenSecretStoreOptions): Promise<
   const keychain = options.keychain ?? systemKeychain;
   const problem = await probeKeychain(keychain);
   if (problem === null) return new KeychainSecretStore(keychain);
-  return new FileSecretStore(file, `OS keychain unavailable (${problem}); passwords are kept in ${file}, readable by your user only.`);
+  return new FileSecretStore(file, `OS keychain unavailable (${problem}); passwords are kept in ${file}, readable by your user only.`, problem);
 }
 
 async function probeKeychain(keychain: KeychainFactory): Promise<string | null> {
@@ -117,6 +119,7 @@ class FileSecretStore implements SecretStore {
   constructor(
     private readonly path: string,
     readonly note?: string,
+    readonly keychainProblem?: string,
   ) {}
 
   async get(accountId: string): Promise<string | null> {

@@ -41,9 +41,9 @@ afterAll(async () => {
   await rm(home, { recursive: true, force: true });
 });
 
-async function open(random = () => 0) {
+async function open(random = () => 0, state = 'state') {
   const secrets = await openSecretStore({ configDir: join(home, 'config'), prefer: 'file' });
-  return AccountRegistry.open({ configDir: join(home, 'config'), stateDir: join(home, 'state'), secrets, random, log });
+  return AccountRegistry.open({ configDir: join(home, 'config'), stateDir: join(home, state), secrets, random, log });
 }
 
 function account(password: string) {
@@ -98,8 +98,8 @@ describe('AccountRegistry', () => {
 
     // Restart: same files, a new registry. The message is not announced again; the log is kept.
     const again = await open();
-    const snap = await waitFor<{ previews: { uid: number }[] }>(again, 'snapshot', () => true, 'snapshot after restart');
-    expect(snap.previews.map((p) => p.uid)).toContain(uid);
+    const snap = await waitFor<{ previews: { key: { uid: number } }[] }>(again, 'snapshot', () => true, 'snapshot after restart');
+    expect(snap.previews.map((p) => p.key.uid)).toContain(uid);
     const log = await again.loginLog(added.id);
     expect(log.map((e) => e.outcome)).toEqual(['auth-rejected', 'success', 'success']);
     const notified: number[] = [];
@@ -116,7 +116,8 @@ describe('AccountRegistry', () => {
   });
 
   it('a restart keeps the backoff: no login before it ends', async () => {
-    const registry = await open(() => 0.99);
+    // A state dir of its own: the logins of the tests above would make the pacing, not the backoff, decide.
+    const registry = await open(() => 0.99, 'state-backoff');
     const added = await registry.addAccount(account(PASS));
     await waitFor<{ account: { state: string } }>(registry, 'snapshot', () => true, 'snapshot');
     proxy.refuseNew(true);
@@ -125,7 +126,7 @@ describe('AccountRegistry', () => {
     await registry.close();
     const attempts = proxy.connectionsTotal;
 
-    const again = await open(() => 0.99);
+    const again = await open(() => 0.99, 'state-backoff');
     const status = again.snapshots()[0].account;
     expect(status.state).toBe('backoff');
     expect(status.until).toBe(backoff.until);

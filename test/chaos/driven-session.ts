@@ -114,7 +114,7 @@ export class DrivenSession {
     this.tuning = parts.tuning;
     this.session = parts.session;
     this.policy = parts.policy;
-    this.recorder = new SessionRecorder(this.session);
+    this.recorder = new SessionRecorder(this.session, this.session.account);
     this.session.on('status', (status: SessionStatus) => this.timeline.push({ at: this.clock.elapsed, state: status.state, reason: status.reason }));
     this.connections = new ConnectionWatch(opts.link, this.clock);
   }
@@ -208,19 +208,30 @@ export class DrivenSession {
     throw new Error(`more than ${MAX_STEPS} timer firings: ${this.describe()}`);
   }
 
+  /**
+   * Virtual times at which a connection was opened: the session shows `connecting` (with no
+   * reason) right as it connects. Exact, unlike the proxy's count, which is noticed a step later.
+   */
+  connectTimes(): number[] {
+    return this.timeline.filter((e) => e.state === 'connecting' && e.reason === undefined).map((e) => e.at);
+  }
+
   /** Virtual time of the first change to `state` at or after `since`. */
   firstAt(state: AccountState, since: number): number | undefined {
     return this.timeline.find((entry) => entry.at >= since && entry.state === state)?.at;
   }
 
-  /** Virtual time spent connected and idle up to `until`, and the longest stretch without. */
-  idleTime(until: number): { idle: number; longestOutage: number } {
+  /**
+   * Virtual time spent in the `connected` states (idle by default) up to `until`, and the longest
+   * stretch without.
+   */
+  idleTime(until: number, connected: ReadonlySet<AccountState> = new Set(['idle'])): { idle: number; longestOutage: number } {
     let idle = 0;
     let longestOutage = 0;
     let outageFrom = 0;
     this.timeline.forEach((entry, i) => {
       const end = Math.min(this.timeline[i + 1]?.at ?? until, until);
-      if (entry.state === 'idle') {
+      if (connected.has(entry.state)) {
         idle += Math.max(0, end - entry.at);
         longestOutage = Math.max(longestOutage, entry.at - outageFrom);
         outageFrom = end;
@@ -245,6 +256,8 @@ export class DrivenSession {
   }
 
   private quiet(): boolean {
+    // A connect held by the stalled link waits on its deadline, which only moving time fires.
+    if (this.linkStalled && this.state === 'connecting' && this.clock.deadlinesPending() > 0) return true;
     if (!SETTLED.has(this.state)) return false;
     if (this.linkStalled) return true;
     if (this.clock.deadlinesPending() > 0) return false;

@@ -3,12 +3,14 @@
  * clear messages, no stack traces, for the errors a user can run into.
  */
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { withTimeout } from '../harness/wait';
+import { pollUntil, withTimeout } from '../harness/wait';
+import { freePort, startHelperProcess } from '../e2e/helper-process';
+import { readRuntimeStatus } from '../../helper/runtime-status';
 
 const BIN = resolve(import.meta.dirname, '../../helper/bin.mjs');
 let home: string;
@@ -68,6 +70,67 @@ describe('helper CLI', () => {
       expect(err).not.toMatch(/\n\s+at /);
     } finally {
       blocker.close();
+    }
+  });
+
+  it('tokens never prints a control character, whatever name a browser gave when pairing', async () => {
+    const own = join(home, 'tokens');
+    await mkdir(join(own, 'config'), { recursive: true });
+    // Written as a file from before names were cleaned at pairing would hold it.
+    const label = '\u001b[2J\u001b[HChrome\r\n0123456789ab  Trusted laptop  paired 2020\u202e\u0007';
+    const entry = { id: '0a1b2c3d4e5f', label, hash: 'a'.repeat(64), createdAt: 1_700_000_000_000 };
+    await writeFile(join(own, 'config', 'tokens.json'), JSON.stringify({ version: 1, tokens: [entry] }));
+    const { code, out } = helper(['tokens'], { HOME_DIR: own });
+    expect(code).toBe(0);
+    expect(out).toContain('0a1b2c3d4e5f');
+    expect(out).toContain('Chrome 0123456789ab Trusted laptop paired 2020');
+    expect(out.trimEnd().split('\n')).toHaveLength(1);
+    expect(out).not.toMatch(/[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u200b-\u200f\u2028-\u202e\u2060-\u2069]/u);
+  });
+
+  it('start --log-file writes the log to that file (as the service runs it), not to stderr', async () => {
+    const own = join(home, 'log-file');
+    const logFile = join(own, 'logs', 'helper.err.log');
+    const child = spawn(process.execPath, [BIN, 'start', '--no-demo', '--port', String(await freePort()), '--log-file', logFile], {
+      env: { ...process.env, MAIL_NOTIFIER_HOME: own },
+    });
+    let err = '';
+    child.stderr.on('data', (d) => (err += d));
+    const exited = new Promise<number | null>((r) => child.on('exit', r));
+    try {
+      await pollUntil(async () => (await readFile(logFile, 'utf8').catch(() => '')).includes('helper listening'), {
+        what: 'the log file to say the helper listens',
+        timeoutMs: 20_000,
+        intervalMs: 100,
+      });
+    } finally {
+      child.kill('SIGTERM');
+    }
+    expect(await withTimeout(exited, 20_000, 'helper exit')).toBe(0);
+    expect(err).not.toContain('helper listening');
+    expect(await readFile(logFile, 'utf8')).toContain('"msg":"stopping"');
+  });
+
+  it('a second start on the same home exits within 5 s saying which pid runs; SIGTERM ends the first (exit 0)', async () => {
+    const own = await mkdtemp(join(tmpdir(), 'mn-cli-twice-'));
+    const first = await startHelperProcess({ home: own, port: await freePort(), name: 'cli-twice' });
+    try {
+      const running = await readRuntimeStatus(join(own, 'state'));
+      expect(running?.pid).toBeGreaterThan(0);
+      const started = Date.now();
+      const child = spawn(process.execPath, [BIN, 'start', '--no-demo', '--port', String(await freePort())], {
+        env: { ...process.env, MAIL_NOTIFIER_HOME: own },
+      });
+      let err = '';
+      child.stderr.on('data', (d) => (err += d));
+      const code = await withTimeout(new Promise<number | null>((r) => child.on('exit', r)), 5_000, 'the second helper to exit');
+      expect(Date.now() - started).toBeLessThan(5_000);
+      expect(code).toBe(1);
+      expect(err).toContain(`already running (pid ${running!.pid})`);
+      expect(err).not.toMatch(/\n\s+at /);
+    } finally {
+      expect(await first.kill('SIGTERM')).toBe(0);
+      await rm(own, { recursive: true, force: true });
     }
   });
 

@@ -46,6 +46,9 @@ describe('demo account', () => {
     const arrived = await delta;
     expect(arrived.notify).toHaveLength(1);
     expect(arrived.added[0].subject).toBe('Lunch on Thursday?');
+    // The demo server (hoodiecrow) answers the same bounded header and body slices as Dovecot.
+    expect(arrived.added[0].from.address).toMatch(/@/);
+    expect(arrived.added[0].snippet).toContain('new place near the station');
     expect(arrived.unreadCount).toBe(3);
 
     const key = arrived.added[0].key;

@@ -32,6 +32,16 @@ describe('loginCheck', () => {
   });
 });
 
+describe('loginCheck after a login cut short', () => {
+  it('says the answer never came and that one retry is the next step', () => {
+    const state = { ...initialPolicyState(), attempts: [now - 5 * MINUTE], authFailed: { at: now - 5 * MINUTE, reason: 'cut short', unknown: true } };
+    const result = loginCheck(imapAccount, state, undefined, now);
+    expect(result.ok).toBe(false);
+    expect(result.detail).toBe('the last login (5 min ago) was cut short before the server answered, so it may have been refused; not retried until you act; 1/10 logins in the last hour, 1/60 in 24 h');
+    expect(result.fix).toMatch(/^`npm run helper retry work` logs in once/);
+  });
+});
+
 describe('reachCheck', () => {
   it('turns a name that does not resolve into a step to take, and keeps control characters out of the line', () => {
     expect(reachCheck(imapAccount, { ok: false, problem: 'not-found', message: 'getaddrinfo ENOTFOUND mail.example.test' })).toEqual({

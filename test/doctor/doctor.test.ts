@@ -3,7 +3,7 @@ import { createServer, type AddressInfo, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { formatChecks } from '../../helper/doctor/check-result';
+import { checkMark, formatChecks } from '../../helper/doctor/check-result';
 import { probeLoopbackPort } from '../../helper/doctor/helper-checks';
 import { probeImap } from '../../helper/doctor/imap-probe';
 import { runDoctor, type DoctorDeps } from '../../helper/doctor/run-doctor';
@@ -94,10 +94,11 @@ describe('helper doctor', () => {
 
     const results = await runDoctor(deps());
 
-    expect(results.map((r) => [r.ok ? '✓' : '✗', r.title])).toEqual([
+    expect(results.map((r) => [checkMark(r), r.title])).toEqual([
       ['✗', 'Helper'],
       ['✗', 'Extension'],
-      ['✗', 'Passwords'],
+      // The file store works: no keychain is a warning with its reason, not a failure.
+      ['!', 'Passwords'],
       ['✓', 'Settings'],
       ['✓', 'icloud-me server'],
       ['✗', 'icloud-me login'],
@@ -168,12 +169,13 @@ describe('helper doctor', () => {
     expect(results.find((r) => r.title === 'work server')?.ok).toBe(true);
   });
 
-  it('prints one ✓/✗ line per check and the next step under each failure', () => {
+  it('prints one ✓/!/✗ line per check and the next step under each failure or warning', () => {
     expect(
       formatChecks([
         { ok: true, title: 'Settings', detail: 'config.json loaded, 1 account' },
+        { ok: true, warning: true, title: 'Passwords', detail: 'in a file', fix: 'run a keychain' },
         { ok: false, title: 'Helper', detail: 'not running (port 47913 is free)', fix: 'start it' },
       ]),
-    ).toBe('✓ Settings: config.json loaded, 1 account\n✗ Helper: not running (port 47913 is free)\n    → start it');
+    ).toBe('✓ Settings: config.json loaded, 1 account\n! Passwords: in a file\n    → run a keychain\n✗ Helper: not running (port 47913 is free)\n    → start it');
   });
 });

@@ -26,7 +26,10 @@ export const CHROMIUM_FLAGS = [
 
 export interface ExtensionBrowser {
   context: BrowserContext;
+  /** The service worker as first started; see `currentWorker` for one that may have restarted since. */
   worker: Worker;
+  /** The extension's service worker now (Chromium stops an idle one and starts it again on the next event). */
+  currentWorker(): Promise<Worker>;
   extensionId: string;
   open(page: 'popup' | 'options'): Promise<Page>;
   badge(): Promise<{ text: string; title: string; color: number[] }>;
@@ -46,17 +49,20 @@ export async function launchWithExtension(extensionDir = EXTENSION_DIR): Promise
   });
   const worker = context.serviceWorkers()[0] ?? (await context.waitForEvent('serviceworker', { timeout: 15_000 }));
   const extensionId = new URL(worker.url()).host;
+  const currentWorker = async () =>
+    context.serviceWorkers().find((w) => w.url().startsWith(`chrome-extension://${extensionId}/`)) ?? (await context.waitForEvent('serviceworker', { timeout: 15_000 }));
   return {
     context,
     worker,
+    currentWorker,
     extensionId,
     async open(page) {
       const tab = await context.newPage();
       await tab.goto(`chrome-extension://${extensionId}/${page}.html`);
       return tab;
     },
-    badge: () =>
-      worker.evaluate(async () => {
+    badge: async () =>
+      (await currentWorker()).evaluate(async () => {
         const action = (globalThis as unknown as { chrome: { action: ChromeAction } }).chrome.action;
         const [text, title, color] = await Promise.all([action.getBadgeText({}), action.getTitle({}), action.getBadgeBackgroundColor({})]);
         return { text, title, color };

@@ -74,7 +74,10 @@ async function startFakeHelper() {
       if (m.type === 'ping') return result({ at: Date.now() });
       if (m.type === 'get-body') {
         const p = PREVIEWS.find((x) => x.key.uid === m.key.uid)!;
-        return result({ key: m.key, from: p.from, to: [{ address: 'me@icloud.com' }], subject: p.subject, date: p.date, text: HOSTILE_TEXT, truncated: false });
+        return result({
+          key: m.key, from: p.from, to: [{ address: 'me@icloud.com' }], toTotal: 1, subject: p.subject, date: p.date,
+          text: HOSTILE_TEXT, truncated: false, attachments: [], attachmentTotal: 0,
+        });
       }
       return result({});
     });
@@ -123,7 +126,7 @@ describe('the built extension in Chromium', () => {
     await settings.getByText(/^Paired\./).waitFor();
     await expect.poll(badgeText, poll).toBe('3');
     expect((await browser.badge()).title).toContain('iCloud: 3 unread');
-    await settings.getByText('Connected and paired (helper fake-0.0.1).').waitFor();
+    await settings.getByText(`Paired with the helper at 127.0.0.1:${helper.port} (helper fake-0.0.1).`).waitFor();
     await settings.screenshot({ path: resolve(SCREENSHOTS, 'settings.png'), fullPage: true });
 
     // Every connection the extension opened carried its own extension origin; others are refused.

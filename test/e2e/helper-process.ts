@@ -38,6 +38,8 @@ function logEntries(text: string): LogEntry[] {
 
 export interface HelperProcess {
   port: number;
+  /** The node process running the helper (its memory is read from /proc by the door scenario). */
+  pid: number;
   /** Everything the helper printed so far. */
   output(): string;
   /** Resolves when the output (from character `from` on) matches, with the match. */
@@ -47,6 +49,16 @@ export interface HelperProcess {
   /** Sends `signal` (SIGKILL for a crash) and resolves with the exit code once it is gone (null: ended by the signal). */
   kill(signal: NodeJS.Signals): Promise<number | null>;
   stop(): Promise<void>;
+}
+
+/** One CLI command (`helper tokens`, `helper pair`, …) run as a user runs it, next to a running helper. */
+export function runHelperCommand(home: string, args: string[], ms = 20_000): Promise<{ code: number | null; out: string; err: string }> {
+  const child = spawn(process.execPath, [...HELPER_NODE_FLAGS, BIN, ...args], { env: { ...process.env, MAIL_NOTIFIER_HOME: home } });
+  let out = '';
+  let err = '';
+  child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
+  child.stderr.on('data', (chunk: Buffer) => (err += chunk.toString()));
+  return withTimeout(new Promise((resolve) => child.on('close', (code) => resolve({ code, out, err }))), ms, `helper ${args.join(' ')}`);
 }
 
 export interface HelperProcessOptions {
@@ -111,6 +123,7 @@ export async function startHelperProcess(opts: HelperProcessOptions): Promise<He
   await waitForOutput(/listening on 127\.0\.0\.1:\d+/);
   return {
     port: opts.port,
+    pid: child.pid!,
     output: () => text,
     waitForOutput,
     waitForLog,

@@ -1,6 +1,7 @@
 import 'fake-indexeddb/auto';
 import { describe, expect, it } from 'vitest';
 import { RECONNECT_ALARM } from '../../extension/background';
+import { REFUSED_COMMAND_MESSAGE } from '../../extension/bridge';
 import { notificationId } from '../../extension/notifications';
 import { settingsIntents } from '../../extension/settings-intents';
 import { boot } from './background-harness';
@@ -76,7 +77,7 @@ describe('background', () => {
     await expect(ui.link.call({ type: 'save-settings', change: { helperAddress: 'ws://10.0.0.1:1' } })).rejects.toThrow('only runs on this computer');
   });
 
-  it('ignores commands a page may not send, and ports from elsewhere', async () => {
+  it('answers commands a page may not send with an error (never silence), and refuses ports from elsewhere', async () => {
     const b = await boot({ token: 'tok' });
     await b.helperAccepts();
     const { pair } = b.openUi();
@@ -84,8 +85,11 @@ describe('background', () => {
     pair.ui.onMessage.addListener((m) => (m as { kind: string }).kind === 'reply' && replies.push(m));
     pair.ui.postMessage({ kind: 'call', id: 1, command: { type: 'helper', call: { type: 'auth', protocol: 1, token: 'x' } } });
     pair.ui.postMessage({ kind: 'call', id: 2, command: { type: 'helper', call: { type: 'delete', accountId: 'BAD ID' } } });
+    // The shape of the popup's old bug: a whole preview where the key belongs.
+    const whole = { ...preview(3), ...keyOf(preview(3)) };
+    pair.ui.postMessage({ kind: 'call', id: 3, command: { type: 'helper', call: { type: 'archive', accountId: 'icloud', key: whole } } });
     await flush();
-    expect(replies).toEqual([]);
+    expect(replies).toEqual([1, 2, 3].map((id) => ({ kind: 'reply', id, ok: false, message: REFUSED_COMMAND_MESSAGE })));
     expect(b.sockets.current.sent.map((m) => m.type)).toEqual(['auth', 'ping']);
 
     const stranger = portPair('other-extension');

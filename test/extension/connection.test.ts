@@ -46,6 +46,18 @@ async function ready(options: { token?: string } = {}) {
 }
 
 describe('helper connection: handshake', () => {
+  it("learns the helper's version from the auth result: today's helper tells no unpaired peer in hello", async () => {
+    const t = await setup({ token: 'tok' });
+    t.connection.start();
+    t.sockets.current.open();
+    t.sockets.current.receive({ type: 'hello', protocol: PROTOCOL_VERSION });
+    await flush();
+    t.sockets.current.reply('auth', { helperVersion: '2.0.0' });
+    await flush();
+    expect(t.connection.isReady).toBe(true);
+    expect(t.events).toContainEqual({ type: 'phase', connection: { phase: 'connected' }, helperVersion: '2.0.0' });
+  });
+
   it('authenticates with the stored token, then pings once as a sync marker and passes events on', async () => {
     const t = await setup({ token: 'tok' });
     t.connection.start();

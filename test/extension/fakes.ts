@@ -1,6 +1,6 @@
 /** Test doubles for the extension's injected dependencies: storage, clock, sockets, ports. */
 import { PROTOCOL_VERSION, parseClientMessage, parseServerMessage, type AccountStatus, type MessageKey, type Preview, type ServerMessage } from '../../protocol';
-import type { PortLike } from '../../extension/bridge';
+import { parseCall, type PortLike, type UiCommand } from '../../extension/bridge';
 import type { Clock, SocketFactory, SocketHandlers } from '../../extension/connection';
 import type { KeyValueStore } from '../../extension/storage';
 
@@ -151,6 +151,16 @@ type Listener<T extends unknown[]> = (...args: T) => void;
 function event<T extends unknown[]>() {
   const listeners: Listener<T>[] = [];
   return { listeners, addListener: (l: Listener<T>) => void listeners.push(l), fire: (...args: T) => listeners.forEach((l) => l(...args)) };
+}
+
+/**
+ * A command as the real background checks it: a fake link that answers by hand must not accept
+ * what the background would refuse (that is how dead popup buttons once passed every test).
+ */
+export function checkedCommand(command: UiCommand): UiCommand {
+  const parsed = parseCall({ kind: 'call', id: 0, command });
+  if (!parsed.ok) throw new Error(`the background would refuse this command (${parsed.why}): ${JSON.stringify(command).slice(0, 300)}`);
+  return command;
 }
 
 /** Both ends of a runtime port, wired to each other. */

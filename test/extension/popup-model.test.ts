@@ -4,16 +4,19 @@ import { UserError } from '../../extension/errors';
 import { PopupModel } from '../../extension/popup-model';
 import { defaultSettings } from '../../extension/settings';
 import type { AccountView, ExtensionState } from '../../extension/state';
-import { account, flush, preview } from './fakes';
+import { account, checkedCommand, flush, preview } from './fakes';
 import { keyOf } from '../../protocol';
 
-/** A background link whose calls the test answers by hand. */
+/** A background link whose calls the test answers by hand; it takes only what the real background takes. */
 function fakeLink() {
   const calls: { command: UiCommand; resolve: (v: unknown) => void; reject: (e: unknown) => void }[] = [];
   let push: ((s: UiSnapshot) => void) | undefined;
   const link = {
     subscribe: (listener: (s: UiSnapshot) => void) => ((push = listener), () => undefined),
-    call: (command: UiCommand) => new Promise<unknown>((resolve, reject) => calls.push({ command, resolve, reject })),
+    call: (command: UiCommand) => {
+      checkedCommand(command); // throws here, failing the test, rather than rejecting into a notice
+      return new Promise<unknown>((resolve, reject) => calls.push({ command, resolve, reject }));
+    },
     helper: (call: never) => link.call({ type: 'helper', call }),
   };
   const helperCalls = () => calls.filter((c) => c.command.type === 'helper');
@@ -21,7 +24,7 @@ function fakeLink() {
 }
 
 const connected = (accounts: AccountView[]): ExtensionState => ({ connection: { phase: 'connected' }, accounts });
-const snapshot = (state: ExtensionState, settings = defaultSettings): UiSnapshot => ({ state, settings, notificationsSupported: true });
+const snapshot = (state: ExtensionState, settings = defaultSettings): UiSnapshot => ({ state, settings, paired: state.connection.phase === 'connected', notificationsSupported: true });
 
 function setup(cached: AccountView[] | (() => Promise<AccountView[]>) = []) {
   const f = fakeLink();
@@ -79,7 +82,7 @@ describe('popup model', () => {
     t.model.open('icloud', preview(1));
     expect(t.model.view.reader).toMatchObject({ accountId: 'icloud', seen: false, webmailUrl: 'https://www.icloud.com/mail/' });
     expect(t.helperCalls()[0].command).toEqual({ type: 'helper', call: { type: 'get-body', accountId: 'icloud', key: keyOf(preview(1)), markSeen: false } });
-    const body = { key: keyOf(preview(1)), from: {}, to: [], subject: 's', date: 1, text: 'hello', truncated: false };
+    const body = { key: keyOf(preview(1)), from: {}, to: [], toTotal: 0, subject: 's', date: 1, text: 'hello', truncated: false, attachments: [], attachmentTotal: 0 };
     t.helperCalls()[0].resolve(body);
     await flush();
     expect(t.model.view.reader).toMatchObject({ body, seen: false });
@@ -89,7 +92,7 @@ describe('popup model', () => {
     const t = setup();
     t.model.open('icloud', preview(1));
     t.model.back();
-    t.helperCalls()[0].resolve({ key: keyOf(preview(1)), from: {}, to: [], subject: 's', date: 1, text: 'late', truncated: false });
+    t.helperCalls()[0].resolve({ key: keyOf(preview(1)), from: {}, to: [], toTotal: 0, subject: 's', date: 1, text: 'late', truncated: false, attachments: [], attachmentTotal: 0 });
     await flush();
     expect(t.model.view.reader).toBeUndefined();
   });

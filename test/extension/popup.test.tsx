@@ -187,10 +187,13 @@ describe('message view', () => {
     key: keyOf(preview(9)),
     from: { name: 'Mallory', address: 'm@example.com' },
     to: [{ address: 'me@icloud.com' }],
+    toTotal: 1,
     subject: '<b>Hi</b>',
     date: NOW,
     text: 'Hello <script>alert(1)</script>\n<img src=x onerror=alert(1)>\nClick javascript:alert(1) or https://example.com/safe?a=1.\n<a href="javascript:alert(2)">x</a>',
     truncated: true,
+    attachments: [],
+    attachmentTotal: 0,
   };
   const reader = (overrides: Partial<ReaderState> = {}): ReaderState => ({
     accountId: 'icloud',

@@ -27,6 +27,8 @@ function intents(overrides: Partial<SettingsIntents> = {}) {
     setPassword: vi.fn(async () => undefined),
     setPreviewCount: vi.fn(async () => undefined),
     setWebmailUrl: vi.fn(async () => undefined),
+    listFolders: vi.fn(async () => ({ folders: [{ path: 'INBOX' }, { path: 'Archive' }], archive: 'Archive' })),
+    setFolders: vi.fn(async () => undefined),
     saveSettings: vi.fn(async () => undefined),
     ...overrides,
   } satisfies SettingsIntents;
@@ -34,7 +36,7 @@ function intents(overrides: Partial<SettingsIntents> = {}) {
 
 function snap(accounts: AccountStatus[] = [], overrides: Partial<UiSnapshot> = {}): UiSnapshot {
   const views: AccountView[] = accounts.map((status) => ({ status, previews: [] }));
-  return { state: { connection: { phase: 'connected' }, helperVersion: '0.3.0', accounts: views }, settings: defaultSettings, notificationsSupported: true, ...overrides };
+  return { state: { connection: { phase: 'connected' }, helperVersion: '0.3.0', accounts: views }, settings: defaultSettings, paired: true, notificationsSupported: true, ...overrides };
 }
 
 const input = (name: RegExp | string) => screen.getByLabelText(name) as HTMLInputElement;
@@ -105,6 +107,24 @@ describe('settings: adding an account', () => {
     expect(on.addAccount).toHaveBeenCalledWith({ kind: 'imap', label: 'Work', host: 'imap.example.com', port: 1993, tls: false, username: 'me', password: 'hunter2' });
   });
 
+  it('offers "allow unencrypted", with its warning, only without TLS, and sends it only when ticked', async () => {
+    const on = intents();
+    render(<Settings snapshot={snap()} now={NOW} on={on} />);
+    fireEvent.click(screen.getByLabelText('Other IMAP server'));
+    expect(screen.queryByLabelText(/Allow an unencrypted connection/)).toBeNull();
+    fireEvent.click(screen.getByLabelText('TLS (encrypted connection)'));
+    const allow = screen.getByLabelText(/Allow an unencrypted connection/);
+    expect(allow.closest('label')?.textContent).toContain('anyone on the network path can then read your password');
+    type('IMAP server', 'mail.example.org');
+    type('Port', '143');
+    type('User name', 'me');
+    type('Password', 'hunter2');
+    fireEvent.click(allow);
+    fireEvent.click(screen.getByRole('button', { name: 'Test and save' }));
+    await flush();
+    expect(on.addAccount).toHaveBeenCalledWith({ kind: 'imap', host: 'mail.example.org', port: 143, tls: false, allowUnencrypted: true, username: 'me', password: 'hunter2' });
+  });
+
   it('never lets the password reach storage on the way through the real background', async () => {
     const b = await boot({ token: 'tok' });
     await b.helperAccepts();
@@ -125,26 +145,43 @@ describe('settings: adding an account', () => {
 });
 
 describe('settings: pairing and connection', () => {
-  it('shows the state and helper version, pairs with address and code, and unpairs', async () => {
+  it('before pairing: pairs with address and code; once paired: says where, offers unpair, no pairing form', async () => {
     const on = intents();
-    render(<Settings snapshot={snap()} now={NOW} on={on} />);
-    expect(screen.getAllByRole('status')[0].textContent).toBe('Connected and paired (helper 0.3.0).');
-    type('Helper address', 'ws://localhost:47913');
+    const { rerender } = render(<Settings snapshot={snap([], { paired: false, state: { connection: { phase: 'not-paired' }, accounts: [] } })} now={NOW} on={on} />);
+    expect(screen.getAllByRole('status')[0].textContent).toBe('The helper is running at 127.0.0.1:47913. Pair this browser with the code it printed.');
+    type('Helper address', 'localhost:47913');
     type('Pairing code', '123456');
     fireEvent.click(screen.getByRole('button', { name: 'Pair' }));
     await flush();
-    expect(on.pair).toHaveBeenCalledWith('ws://localhost:47913', '123456');
+    expect(on.pair).toHaveBeenCalledWith('localhost:47913', '123456');
     expect(input('Pairing code').value).toBe('');
+
+    rerender(<Settings snapshot={snap([account()])} now={NOW} on={on} />);
+    expect(screen.getAllByRole('status')[0].textContent).toBe('Paired with the helper at 127.0.0.1:47913 (helper 0.3.0).');
+    expect(screen.queryByLabelText('Pairing code')).toBeNull();
+    expect(document.body.textContent).not.toContain('as soon as the helper has accounts');
+    expect(document.body.textContent).toContain('To pair another browser, run npm run helper pair');
+    fireEvent.click(screen.getByRole('button', { name: 'Change address' }));
+    type('Helper address', 'ws://localhost:47913');
+    fireEvent.click(screen.getByRole('button', { name: 'Save address' }));
+    await flush();
+    expect(on.saveSettings).toHaveBeenCalledWith({ helperAddress: 'ws://localhost:47913' });
     fireEvent.click(screen.getByRole('button', { name: 'Unpair' }));
     await flush();
     expect(on.unpair).toHaveBeenCalled();
     expect(screen.getByText(/the token and the cached previews are gone/)).toBeTruthy();
   });
 
+  it('a paired browser whose helper is down is told to start it, not to pair again', () => {
+    render(<Settings snapshot={snap([], { state: { connection: { phase: 'helper-down' }, accounts: [] } })} now={NOW} on={intents()} />);
+    expect(screen.getAllByRole('status')[0].textContent).toBe('Paired with the helper at 127.0.0.1:47913, which is not running. Start it with `npm start` (or `npm run helper start`).');
+    expect(screen.queryByLabelText('Pairing code')).toBeNull();
+  });
+
   it('says how to start a helper that is not running, and shows a refused code in plain words', async () => {
     const on = intents({ pair: vi.fn(async () => Promise.reject(new UserError('Wrong pairing code.'))) });
-    render(<Settings snapshot={snap([], { state: { connection: { phase: 'helper-down' }, accounts: [] } })} now={NOW} on={on} />);
-    expect(document.body.textContent).toContain('The helper is not running at ws://127.0.0.1:47913. Start it with `npm start`');
+    render(<Settings snapshot={snap([], { paired: false, state: { connection: { phase: 'helper-down' }, accounts: [] } })} now={NOW} on={on} />);
+    expect(document.body.textContent).toContain('The helper is not running at 127.0.0.1:47913. Start it with `npm start`');
     type('Pairing code', '999999');
     fireEvent.click(screen.getByRole('button', { name: 'Pair' }));
     await flush();
@@ -235,5 +272,31 @@ describe('settings: preferences', () => {
       const labelled = el.closest('label')?.textContent?.trim() || el.getAttribute('aria-label') || el.textContent?.trim();
       expect(labelled, el.outerHTML).toBeTruthy();
     }
+  });
+});
+
+describe('settings: archive and delete folders', () => {
+  it("lists the server's folders through the real background, and saves a new archive folder and permanent delete", async () => {
+    const b = await boot({ token: 'tok' });
+    await b.helperAccepts({ type: 'snapshot', account: account({ kind: 'imap', id: 'work', label: 'Work' }), previews: [] });
+    const ui = b.openUi();
+    await flush();
+    render(<Settings snapshot={ui.snapshots.at(-1)} now={NOW} on={settingsIntents(ui.link, () => undefined)} />);
+    fireEvent.click(screen.getByRole('button', { name: 'Archive and delete folders for Work' }));
+    await flush();
+    expect(b.sockets.current.last('list-folders')).toMatchObject({ accountId: 'work' });
+    b.sockets.current.reply('list-folders', { folders: [{ path: 'INBOX' }, { path: 'Old' }] });
+    await flush();
+    expect(input('Archive moves mail to').value).toBe('Archive');
+    expect(document.body.textContent).toContain('"Archive" is not on the server yet: it is created when you save.');
+    type('Archive moves mail to', 'Kept');
+    fireEvent.click(screen.getByLabelText('Delete permanently (cannot be undone)'));
+    expect(screen.queryByLabelText('Trash folder')).toBeNull();
+    fireEvent.click(screen.getByRole('button', { name: 'Save folders' }));
+    await flush();
+    expect(b.sockets.current.last('update-account')).toMatchObject({ accountId: 'work', changes: { archiveFolder: 'Kept', deleteMode: 'expunge' } });
+    b.sockets.current.reply('update-account', { account: account({ kind: 'imap', id: 'work', label: 'Work', archiveFolder: 'Kept', deleteMode: 'expunge' }) });
+    await flush();
+    expect(screen.getByText('Saved: archive and delete use these now.')).toBeTruthy();
   });
 });

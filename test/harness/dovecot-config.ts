@@ -1,6 +1,7 @@
 /** What a test Dovecot looks like: its config file and passwd-file, as plain text. */
 
-export type DovecotProfile = 'stock' | 'icloud';
+/** stock: folders flagged special-use; icloud: iCloud's names and capabilities; bare: Debian's default, INBOX alone. */
+export type DovecotProfile = 'stock' | 'icloud' | 'bare';
 
 export interface DovecotUser {
   user: string;
@@ -35,6 +36,8 @@ export const MAILBOXES_BY_PROFILE: Record<DovecotProfile, readonly ProfileMailbo
     { name: 'Junk' },
     { name: 'Drafts' },
   ],
+  // Debian's dovecot-imapd as installed: no folder but INBOX, though SPECIAL-USE is advertised.
+  bare: [],
 };
 
 export interface DovecotPaths {

@@ -43,6 +43,10 @@ export interface DovecotServer {
   /** Drops every session of `user` (`doveadm kick`); rejects when there is none. */
   kick(user: string): Promise<void>;
   logText(): Promise<string>;
+  /** What the server saw of `user`'s logins, from its own log: successes and wrong passwords. */
+  logins(user: string): Promise<{ succeeded: number; rejected: number }>;
+  /** How many IMAP sessions `user` has open now (`doveadm who`). */
+  sessions(user: string): Promise<number>;
   /** Runs doveadm against this server (e.g. `import` to fill a mailbox fast); resolves with its output. */
   doveadm(...args: string[]): Promise<string>;
   /** Stops Dovecot with all its sessions and deletes its dir; safe to call twice. */
@@ -159,6 +163,19 @@ async function startIn(dir: string, opts: StartDovecotOptions, dovecotBin: strin
       }
     },
     logText: () => readFile(paths.logFile, 'utf8'),
+    async logins(user) {
+      const log = await readFile(paths.logFile, 'utf8');
+      const count = (pattern: RegExp) => log.split('\n').filter((line) => pattern.test(line)).length;
+      return {
+        succeeded: count(new RegExp(`imap-login: Info: Login: user=<${escapeRegExp(user)}>`)),
+        rejected: count(new RegExp(`passwd-file\\(${escapeRegExp(user)},[^)]*\\): (Password mismatch|unknown user)`)),
+      };
+    },
+    async sessions(user) {
+      // "zed      1 imap  (9629) (127.0.0.1)": the second column counts the user's connections.
+      const row = (await doveadm('who', user)).split('\n').find((line) => line.split(/\s+/)[0] === user);
+      return row ? Number(row.split(/\s+/)[1]) : 0;
+    },
     doveadm,
     stop: () => (stopping ??= stop()),
   };
@@ -264,4 +281,8 @@ function findProgram(name: string): string {
 async function systemId(database: 'passwd' | 'group', name: string): Promise<number> {
   const { stdout } = await execFileAsync('getent', [database, name]);
   return Number(stdout.split(':')[2]);
+}
+
+function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }

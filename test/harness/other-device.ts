@@ -23,6 +23,15 @@ export interface OtherDevice {
   flagsOf(mailbox: string, uid: number): Promise<string[]>;
   /** UIDs in ascending order. */
   listUids(mailbox: string): Promise<number[]>;
+  /** Subjects of the messages in a mailbox, in UID order (what tests driving a UI can check). */
+  subjects(mailbox: string): Promise<string[]>;
+  /** Each message's UID, subject and whether it is \Seen, in UID order. */
+  messages(mailbox: string): Promise<{ uid: number; subject: string; seen: boolean }[]>;
+  /** Moves one message elsewhere, as another mail app would. */
+  move(mailbox: string, uid: number, target: string): Promise<void>;
+  createFolder(path: string): Promise<void>;
+  /** Every folder's path. */
+  folders(): Promise<string[]>;
   close(): Promise<void>;
 }
 
@@ -35,6 +44,16 @@ export async function connectOtherDevice({ host, port, user, pass }: OtherDevice
   // Failures reach the caller as rejected calls; an unhandled 'error' event would crash the test process.
   client.on('error', () => undefined);
   await client.connect();
+
+  const messages = (mailbox: string) =>
+    inMailbox(mailbox, async () => {
+      await client.noop();
+      if (!client.mailbox || client.mailbox.exists === 0) return [];
+      const found = await client.fetchAll('1:*', { uid: true, envelope: true, flags: true });
+      return found
+        .sort((a, b) => a.uid - b.uid)
+        .map((m) => ({ uid: m.uid, subject: m.envelope?.subject ?? '', seen: m.flags?.has('\\Seen') ?? false }));
+    });
 
   /** Runs `work` with `mailbox` selected, one operation at a time. */
   const inMailbox = async <T>(mailbox: string, work: () => Promise<T>): Promise<T> => {
@@ -74,6 +93,16 @@ export async function connectOtherDevice({ host, port, user, pass }: OtherDevice
         const uids = await client.search({ all: true }, { uid: true });
         return (uids || []).sort((a, b) => a - b);
       }),
+    subjects: async (mailbox) => (await messages(mailbox)).map((m) => m.subject),
+    messages,
+    move: (mailbox, uid, target) =>
+      inMailbox(mailbox, async () => {
+        if (!(await client.messageMove(uidRange(uid), target, { uid: true }))) throw new Error(`could not move UID ${uid} to ${target}`);
+      }),
+    async createFolder(path) {
+      await client.mailboxCreate(path);
+    },
+    folders: async () => (await client.list()).map((f) => f.path),
     async close() {
       if (client.usable) await client.logout();
       else client.close();

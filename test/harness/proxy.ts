@@ -35,6 +35,8 @@ export class TcpProxy {
   private readonly events = new EventEmitter();
   private counters = { connectionsTotal: 0, bytesServerToClient: 0, bytesClientToServer: 0 };
   private stalled = false;
+  /** Only the server's answers are held: the client's commands still reach the server. */
+  private repliesHeld = false;
   private refusing = false;
 
   constructor(private readonly target: ProxyOptions) {
@@ -91,7 +93,24 @@ export class TcpProxy {
 
   resume(): void {
     this.stalled = false;
+    this.repliesHeld = false;
     for (const link of this.links) link.refreshFlow();
+  }
+
+  /** A link that dies one way: what the client sends reaches the server, no answer comes back (until resume()). */
+  holdReplies(): void {
+    this.repliesHeld = true;
+    for (const link of this.links) link.refreshFlow();
+  }
+
+  /**
+   * Calls `listener` with each chunk a client sends, before it is forwarded (to act at the
+   * moment a command goes out); returns a function that removes it. Chunks may hold a password:
+   * match them, never log them.
+   */
+  onClientData(listener: (chunk: Buffer) => void): () => void {
+    this.events.on('client-data', listener);
+    return () => this.events.off('client-data', listener);
   }
 
   /** While true, new connections are accepted and at once destroyed. */
@@ -118,6 +137,7 @@ export class TcpProxy {
       return;
     }
     const server = net.connect({ host: this.target.targetHost, port: this.target.targetPort });
+    client.on('data', (chunk: Buffer) => this.events.emit('client-data', chunk));
     const toServer = pipe(client, server, (bytes) => { this.counters.bytesClientToServer += bytes; });
     const toClient = pipe(server, client, (bytes) => { this.counters.bytesServerToClient += bytes; });
     const link: Link = {
@@ -125,7 +145,7 @@ export class TcpProxy {
       server,
       refreshFlow: () => {
         toServer.refresh(this.stalled);
-        toClient.refresh(this.stalled);
+        toClient.refresh(this.stalled || this.repliesHeld);
       },
     };
     this.links.add(link);

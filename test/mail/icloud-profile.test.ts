@@ -9,6 +9,7 @@ import { startDovecot, type DovecotServer } from '../harness/dovecot';
 import { startProxy, type TcpProxy } from '../harness/proxy';
 import { connectOtherDevice, type OtherDevice } from '../harness/other-device';
 import { buildMessage } from '../harness/messages';
+import { SNIPPET_MAX_BYTES } from '../../helper/mail/mime-text';
 import { newStores, startSession, type SessionRecorder } from './session-fixture';
 
 const USER = 'icloud-user';
@@ -86,7 +87,16 @@ describe('iCloud-shaped server', () => {
     const noText = await deliver(s, buildMessage({ subject: 'Only a picture', attachment: { size: 2000, filename: 'p.png', contentType: 'image/png' } }));
     expect(noText.snippet).toBe('');
     const body = await s.session.getBody(noText.key, false);
-    expect(body.text).toBe('This message has no text part.');
+    expect(body.text).toBe('');
+    // The message is that one part: named from its header, sized from the whole message (its
+    // base64 decoded, so the header's few hundred bytes are all that is over), nothing downloaded.
+    expect(body.attachments).toEqual([{ name: 'p.png', type: 'image/png', size: expect.any(Number) }]);
+    expect(body.attachments[0].size).toBeGreaterThanOrEqual(2000);
+    expect(body.attachments[0].size).toBeLessThan(2000 + 400);
+    expect(body.attachmentTotal).toBe(1);
+    const multipart = await deliver(s, buildMessage({ subject: 'Picture and words', text: 'See the picture.', attachment: { size: 2000, filename: 'p.png', contentType: 'image/png' } }));
+    // In a multipart, from BODYSTRUCTURE: base64's encoded size, decoded.
+    expect((await s.session.getBody(multipart.key, false)).attachments).toEqual([{ name: 'p.png', type: 'image/png', size: 2000 }]);
 
     const full = await s.session.getBody(japanese.key, false);
     expect(full.text).toContain('明日の会議は十時からです。');
@@ -106,7 +116,7 @@ describe('iCloud-shaped server', () => {
     expect(s.session.unreadCount).toBe(0);
   });
 
-  it('a 25 MB message costs its envelope, structure and an 8 KiB slice, like a 2 KB one', async () => {
+  it('a 25 MB message costs what a 2 KB one does: header slices and the first 6 KiB of the body', async () => {
     const s = await idleSession();
     const cost = async (size: number) => {
       proxy.resetCounters();
@@ -115,23 +125,26 @@ describe('iCloud-shaped server', () => {
     };
     const small = await cost(2_000);
     const huge = await cost(25 * 1024 * 1024);
-    // The text part is tiny, so the slice is too: what is left is envelope + structure + protocol.
-    expect(small).toBeLessThan(8 * 1024);
-    expect(huge).toBeLessThan(8 * 1024);
-    expect(Math.abs(huge - small)).toBeLessThan(512);
+    expect(small).toBeLessThan(16 * 1024);
+    expect(huge).toBeLessThan(16 * 1024);
+    // What differs is how much of the 6 KiB body slice the small message fills.
+    expect(Math.abs(huge - small)).toBeLessThan(SNIPPET_MAX_BYTES);
   });
 
-  it('a long text part is read as an 8 KiB slice for the preview, whatever its size', async () => {
+  it('a long text part: 6 KiB read for the preview, 40 KiB to open it, the rest left to webmail', async () => {
     const s = await idleSession();
     proxy.resetCounters();
     const long = 'All work and no play makes a long message. '.repeat(50_000); // ~2 MB of text
     const preview = await deliver(s, buildMessage({ subject: 'long', text: { content: long, encoding: 'base64' } }));
     expect(preview.snippet.startsWith('All work and no play')).toBe(true);
-    // The 8 KiB budget, plus envelope and structure (under 1 KiB for this message).
-    expect(proxy.bytesServerToClient).toBeLessThan(8 * 1024 + 1024);
+    expect(proxy.bytesServerToClient).toBeLessThan(16 * 1024);
+    proxy.resetCounters();
     const body = await s.session.getBody(preview.key, false);
+    expect(proxy.bytesServerToClient).toBeLessThan(64 * 1024);
     expect(body.truncated).toBe(true);
-    expect(body.text.length).toBe(256 * 1024);
+    // 40 KiB of base64 is 30 KiB of text, less its line breaks.
+    expect(body.text.length).toBeGreaterThan(29_000);
+    expect(long.startsWith(body.text)).toBe(true);
   });
 
   it('watches more folders on the same connection', async () => {

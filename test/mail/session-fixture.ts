@@ -4,7 +4,7 @@
  */
 import { EventEmitter } from 'node:events';
 import type { Preview } from '../../protocol';
-import { AccountSession, type SessionDelta, type SessionSnapshot, type SessionStatus, type SessionTuning } from '../../helper/mail/account-session';
+import { AccountSession, type SessionAccount, type SessionDelta, type SessionSnapshot, type SessionStatus, type SessionTuning } from '../../helper/mail/account-session';
 import { NewMailMarks, type Mark, type MarkStore } from '../../helper/mail/new-mail-marks';
 import { LoginPolicy } from '../../helper/policy/login-policy';
 import { MemoryPolicyStore } from '../../helper/store/policy-store';
@@ -45,7 +45,11 @@ export class SessionRecorder {
   readonly statuses: SessionStatus[] = [];
   private readonly changed = new EventEmitter();
 
-  constructor(readonly session: AccountSession) {
+  constructor(
+    readonly session: AccountSession,
+    /** The settings object the session reads, changed in place as the registry does on update-account. */
+    readonly account: SessionAccount,
+  ) {
     session.on('snapshot', (s: SessionSnapshot) => this.push(this.snapshots, s));
     session.on('delta', (d: SessionDelta) => this.push(this.deltas, d));
     session.on('status', (s: SessionStatus) => this.push(this.statuses, s));
@@ -101,30 +105,31 @@ export interface SessionOptions {
 
 const defaultLog = testLogFn('session');
 
-export async function startSession(opts: SessionOptions): Promise<SessionRecorder> {
+export async function startSession(opts: SessionOptions): Promise<SessionRecorder & { policy: LoginPolicy }> {
   recordSecret(opts.pass);
   // random() = 0 gives the shortest jittered backoff the policy allows: reconnect tests stay quick.
   const policy = new LoginPolicy({ store: opts.stores.policy, now: Date.now, random: opts.random ?? (() => 0) });
   await policy.load();
   const marks = new NewMailMarks(opts.stores.marks);
   await marks.load();
+  const account: SessionAccount = {
+    id: 'test',
+    host: opts.host,
+    port: opts.port,
+    tls: false,
+    username: opts.user,
+    watchedFolders: opts.watchedFolders ?? [],
+    previewCount: opts.previewCount ?? 50,
+  };
   const session = new AccountSession({
-    account: {
-      id: 'test',
-      host: opts.host,
-      port: opts.port,
-      tls: false,
-      username: opts.user,
-      watchedFolders: opts.watchedFolders ?? [],
-      previewCount: opts.previewCount ?? 50,
-    },
+    account,
     password: async () => opts.pass,
     policy,
     marks,
     tuning: { ...FAST_TUNING, ...opts.tuning },
     log: opts.log ?? defaultLog,
   });
-  const recorder = new SessionRecorder(session);
+  const recorder = Object.assign(new SessionRecorder(session, account), { policy });
   session.start();
   return recorder;
 }

@@ -3,6 +3,7 @@
  * the unread list are announced as deltas, new or removed accounts as snapshot/account-removed.
  * Records every call so tests can check what the server asked of it, and nothing more.
  */
+import { withTimeout } from '../harness/wait';
 import {
   MailServiceError,
   type AccountSnapshot,
@@ -15,6 +16,7 @@ import {
   type AccountChanges,
   type AccountStatus,
   type Body,
+  type FolderList,
   type LoginLogEntry,
   type MessageKey,
   type NewAccount,
@@ -58,6 +60,9 @@ export class FakeMailService implements MailService {
   readonly calls: RecordedCall[] = [];
   /** Thrown by the next method call instead of doing anything (after recording the call). */
   failNext: Error | null = null;
+  /** While set, retryLogin (after recording the call) waits for it: a slow server. */
+  private slow: Promise<void> | null = null;
+  private readonly slowEntered = new Set<() => void>();
   private readonly accounts = new Map<string, AccountSnapshot>();
   private readonly listeners: ListenerSets = {
     snapshot: new Set(),
@@ -95,7 +100,10 @@ export class FakeMailService implements MailService {
     const preview = snapshot.previews.find((p) => messageKeyString(p.key) === messageKeyString(key));
     if (!preview) throw new MailServiceError('not-found', 'That message is gone.');
     if (markSeen) this.removePreviews(snapshot, [key]);
-    return { key: preview.key, from: preview.from, to: [], subject: preview.subject, date: preview.date, text: `Body of ${preview.key.uid}`, truncated: false };
+    return {
+      key: preview.key, from: preview.from, to: [], toTotal: 0, subject: preview.subject, date: preview.date,
+      text: `Body of ${preview.key.uid}`, truncated: false, attachments: [], attachmentTotal: 0,
+    };
   }
 
   async setSeen(accountId: string, keys: MessageKey[], seen: boolean): Promise<void> {
@@ -149,11 +157,41 @@ export class FakeMailService implements MailService {
 
   async retryLogin(accountId: string): Promise<void> {
     this.enter('retryLogin', [accountId], accountId);
+    for (const wake of this.slowEntered) wake();
+    await this.slow;
+  }
+
+  /** Makes retryLogin calls wait until `release()`; `entered(n)` resolves once n calls are waiting. */
+  slowDown(): { release(): void; entered(count: number): Promise<void> } {
+    let release = () => undefined as void;
+    this.slow = new Promise((resolve) => (release = resolve));
+    const calls = () => this.calls.filter((c) => c.method === 'retryLogin').length;
+    return {
+      release: () => {
+        this.slow = null;
+        release();
+      },
+      entered: (count) =>
+        withTimeout(
+          new Promise<void>((resolve) => {
+            const check = () => calls() >= count && (this.slowEntered.delete(check), resolve());
+            this.slowEntered.add(check);
+            check();
+          }),
+          5000,
+          `${count} retryLogin calls`,
+        ),
+    };
   }
 
   async loginLog(accountId: string): Promise<LoginLogEntry[]> {
     this.enter('loginLog', [accountId], accountId);
     return [{ at: 1_700_000_000_000, outcome: 'success', reason: 'Logged in.', trigger: 'start' }];
+  }
+
+  async listFolders(accountId: string): Promise<FolderList> {
+    this.enter('listFolders', [accountId], accountId);
+    return { folders: [{ path: 'INBOX' }, { path: 'Archive', specialUse: '\\Archive' }], archive: 'Archive' };
   }
 
   /** Records the call, then fails as asked or as the contract says for an unknown account. */

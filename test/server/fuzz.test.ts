@@ -1,13 +1,16 @@
 /**
  * Protocol fuzzing: thousands of valid, mutated and random frames from an authenticated client.
  * The helper must answer every frame with exactly one result or error, stay up, and ask the
- * MailService for exactly what the valid frames asked and nothing for the others.
+ * MailService for exactly what the valid frames asked and nothing for the others. And floods
+ * before authentication: seeded random frames from many unauthenticated sockets, and 20 sockets
+ * sending pair frames and 250 KB of junk as fast as they can, while a paired client is served.
  */
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { MAX_CLIENT_FRAME_BYTES, PROTOCOL_VERSION, parseClientMessage, type ClientMessage, type ClientRequestType } from '../../protocol';
 import { makeAccount, makePreview, type RecordedCall } from './fake-mail-service';
-import { connect, connectAuthenticated, expectNoSecretsLogged, rememberSecret, startTestHelper, type TestClient, type TestHelper } from './helpers';
+import { connect, connectAuthenticated, expectNoSecretsLogged, rememberSecret, startTestHelper, withTimeout, type TestClient, type TestHelper } from './helpers';
 import { prng } from '../chaos/prng';
+import { pairedClientServed, startPreAuthFlood } from '../chaos/door-attacks';
 
 const SEED = 0x5eed_2024;
 const FRAMES = 3000;
@@ -48,6 +51,7 @@ function fuzzer(random: () => number) {
       changes: { ...(chance(0.5) ? { label: 'Renamed' } : {}), ...(chance(0.3) ? { password: PASSWORD } : {}), ...(chance(0.3) ? { previewCount: int(1, 500) } : {}) },
     }),
     'remove-account': () => ({ accountId: accountId() }),
+    'list-folders': () => ({ accountId: accountId() }),
     'retry-login': () => ({ accountId: accountId() }),
     'get-login-log': () => ({ accountId: accountId() }),
   };
@@ -170,6 +174,8 @@ function callFor(m: ClientMessage): RecordedCall | null {
       return { method: 'retryLogin', args: [m.accountId] };
     case 'get-login-log':
       return { method: 'loginLog', args: [m.accountId] };
+    case 'list-folders':
+      return { method: 'listFolders', args: [m.accountId] };
     case 'ping':
     case 'auth':
     case 'pair':
@@ -224,5 +230,49 @@ describe('protocol fuzzing', () => {
     const fresh = await connect(helper.port);
     expect(await fresh.auth(await helper.issueToken())).toMatchObject({ type: 'result' });
     for (const c of [client, fresh]) c.close();
+  });
+});
+
+describe('floods before authentication', () => {
+  it('answers random frames from 40 unauthenticated sockets with errors only, or cuts them off, and asks the MailService nothing', async () => {
+    helper = await startTestHelper({ snapshots: [{ account: makeAccount('work'), previews: [makePreview(1)] }] });
+    const next = fuzzer(prng(SEED + 1));
+    const sockets = await Promise.all(Array.from({ length: 40 }, () => connect(helper!.port)));
+    let sent = 0;
+    for (let n = 0; n < 2000; n++) {
+      const socket = sockets[n % sockets.length];
+      if (socket.ws.readyState !== socket.ws.OPEN) continue;
+      const frame = next(n);
+      socket.ws.send(frame.data, { binary: frame.binary });
+      sent += 1;
+    }
+    // Every socket ends: dropped past its budget, closed for too many pairing attempts, or at the auth deadline.
+    const closes = await Promise.all(sockets.map((s) => withTimeout(s.closed, 15_000, 'the helper to end a flooding socket')));
+    expect(closes.every(({ code }) => [1006, 1008, 1009].includes(code))).toBe(true);
+    for (const socket of sockets) expect(socket.received.filter((m) => m.type !== 'hello' && m.type !== 'error')).toEqual([]);
+    expect(sent).toBeGreaterThan(40);
+    expect(helper.mail.calls).toEqual([]);
+    expect(await helper.tokens.list()).toEqual([]);
+  });
+
+  it('serves a paired client while 20 sockets send pair frames and 250 KB junk as fast as they can', async () => {
+    helper = await startTestHelper({ snapshots: [{ account: makeAccount('work'), previews: [makePreview(1)] }] });
+    const token = await helper.issueToken('the paired extension');
+    const flood = startPreAuthFlood(helper.port, { sockets: 20, random: prng(SEED + 2) });
+    let served: Awaited<ReturnType<typeof pairedClientServed>> | undefined;
+    try {
+      // Under way: as many connections cut off and dropped as there are flooding sockets.
+      await flood.until((s) => s.endedByHelper >= 20, 30_000, 'the helper to drop 20 flooding connections');
+      served = await pairedClientServed(helper.port, token);
+    } finally {
+      const stats = await flood.stop();
+      served?.ws.terminate();
+      expect(stats.leaks).toEqual([]);
+      expect(stats.endedByHelper).toBeGreaterThanOrEqual(20);
+    }
+    // Generous: the bound that matters (2 s on the built helper) is measured in the door scenario.
+    expect(served.ms).toBeLessThan(10_000);
+    expect(helper.mail.calls).toEqual([]);
+    expect((await helper.tokens.list()).map((t) => t.label)).toEqual(['the paired extension']);
   });
 });

@@ -18,6 +18,8 @@ import { FakeMailService } from './fake-mail-service';
 import { withTimeout } from '../harness/wait';
 import { recordSecret, testLogger } from '../harness/test-log';
 
+type PairingOptions = ConstructorParameters<typeof PairingCodes>[0];
+
 export { withTimeout };
 
 export const EXTENSION_ORIGIN = `chrome-extension://${'abcdefghijklmnop'.repeat(2)}`;
@@ -84,19 +86,19 @@ export interface TestHelper {
   tokens: TokenStore;
   pairing: PairingCodes;
   dir: string;
-  /** A fresh token for a client, remembered as a secret. */
-  issueToken(label?: string): Promise<string>;
+  /** A fresh token for a client (of EXTENSION_ORIGIN unless told), remembered as a secret. */
+  issueToken(label?: string, origin?: string): Promise<string>;
   stop(): Promise<void>;
 }
 
 export async function startTestHelper(
-  options: { snapshots?: AccountSnapshot[] } & Partial<Omit<HelperServerOptions, 'mail' | 'tokens' | 'pairing' | 'logger'>> = {},
+  options: { snapshots?: AccountSnapshot[]; guessRate?: PairingOptions['guessRate'] } & Partial<Omit<HelperServerOptions, 'mail' | 'tokens' | 'pairing' | 'logger'>> = {},
 ): Promise<TestHelper> {
-  const { snapshots, ...serverOptions } = options;
+  const { snapshots, guessRate, ...serverOptions } = options;
   const dir = await mkdtemp(join(tmpdir(), 'helper-server-'));
   const mail = new FakeMailService(snapshots ?? []);
   const tokens = new TokenStore({ file: join(dir, 'tokens.json') });
-  const pairing = new PairingCodes({ file: join(dir, 'pairing.json') });
+  const pairing = new PairingCodes({ file: join(dir, 'pairing.json'), ...(guessRate ? { guessRate } : {}) });
   const server = await startHelperServer({
     port: 0,
     hosts: ['127.0.0.1'],
@@ -114,8 +116,8 @@ export async function startTestHelper(
     tokens,
     pairing,
     dir,
-    async issueToken(label = 'test client') {
-      const { token } = await tokens.issue(label);
+    async issueToken(label = 'test client', origin = EXTENSION_ORIGIN) {
+      const { token } = await tokens.issue(label, origin);
       rememberSecret(token);
       return token;
     },

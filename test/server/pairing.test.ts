@@ -1,8 +1,9 @@
 import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { PAIRING_CODE_TTL_MS, PairingCodes } from '../../helper/server/pairing';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { GuessGate } from '../../helper/server/guess-gate';
+import { PAIRING_CODE_SPACE, PAIRING_CODE_TTL_MS, PAIRING_GUESS_RATE, PairingCodes } from '../../helper/server/pairing';
 
 let dir: string;
 let file: string;
@@ -72,34 +73,54 @@ describe('PairingCodes', () => {
     expect(await helper.redeem(code)).toEqual({ ok: true });
   });
 
-  it('slows guessing after 5 wrong codes, with a growing wait, and cancels the code after 10', async () => {
-    const pairing = new PairingCodes({ file, now });
+  it('never cancels the code nor refuses the right one, however many wrong guesses come first', async () => {
+    // The guess rate's timer moves this test's clock: waiting costs no real time.
+    const pairing = new PairingCodes({ file, now, wait: async (ms) => void (clock += ms) });
     const { code } = await pairing.create();
-    for (let i = 1; i <= 4; i++) expect(await pairing.redeem(otherCode(code, i))).toMatchObject({ code: 'bad-pairing-code' });
-    expect(await pairing.redeem(otherCode(code, 5))).toMatchObject({ code: 'bad-pairing-code' });
-
-    // 5 in a row: even the right code is refused until the wait is over (1 s, then 2, 4, 8, 16).
-    expect(await pairing.redeem(code)).toEqual({ ok: false, code: 'rate-limited', message: expect.stringContaining('1 s') });
-    const waits: number[] = [1_000];
-    for (let failure = 6; failure <= 9; failure++) {
-      clock += waits[waits.length - 1];
-      expect(await pairing.redeem(otherCode(code, failure))).toMatchObject({ code: 'bad-pairing-code' });
-      clock += waits[waits.length - 1] * 2 - 1;
-      expect(await pairing.redeem(code)).toMatchObject({ code: 'rate-limited' });
-      clock -= waits[waits.length - 1] * 2 - 1;
-      waits.push(waits[waits.length - 1] * 2);
-    }
-    clock += waits[waits.length - 1];
-    expect(await pairing.redeem(otherCode(code, 10))).toEqual({ ok: false, code: 'bad-pairing-code', message: expect.stringContaining('cancelled') });
-    clock += 60 * 60_000;
-    expect(await pairing.redeem(code)).toMatchObject({ ok: false, code: 'bad-pairing-code' });
+    const started = clock;
+    const guessers = Array.from({ length: 20 }, async (_, g) => {
+      for (let i = 0; i < 50; i++) expect(await pairing.redeem(otherCode(code, 1 + ((g + i) % 31)))).toMatchObject({ ok: false, code: 'bad-pairing-code' });
+    });
+    await Promise.all(guessers);
+    expect(await pairing.redeem(code)).toEqual({ ok: true });
+    // 1,001 checks at 50 a second after a burst of 50: the wrong ones were slowed, not refused.
+    expect(clock - started).toBeGreaterThanOrEqual(((1001 - PAIRING_GUESS_RATE.burst) / PAIRING_GUESS_RATE.ratePerSecond) * 1000 - 1);
   });
 
-  it('gives a new code a clean slate', async () => {
-    const pairing = new PairingCodes({ file, now });
+  it('drops a waiting guess whose connection has gone: it settles at once and never uses the rate', async () => {
+    const waits: (() => void)[] = [];
+    const pairing = new PairingCodes({
+      file,
+      now,
+      guessRate: { ratePerSecond: 1, burst: 1 },
+      wait: (ms) => new Promise<void>((resolve) => waits.push(() => ((clock += ms), resolve()))),
+    });
+    const { code } = await pairing.create();
+    expect(await pairing.redeem(otherCode(code, 1))).toMatchObject({ ok: false });
+    const second = pairing.redeem(otherCode(code, 2), new AbortController().signal);
+    const leaving = new AbortController();
+    const third = pairing.redeem(code, leaving.signal);
+    leaving.abort();
+    expect(await third).toEqual({ ok: false, code: 'bad-pairing-code', message: expect.stringContaining('closed') });
+    await vi.waitFor(() => expect(waits).toHaveLength(1));
+    waits[0]();
+    expect(await second).toMatchObject({ ok: false, message: expect.stringContaining('Wrong') });
+    // The gone guess was skipped without a turn at the rate: the code is still there for the user.
+    const user = pairing.redeem(code);
+    await vi.waitFor(() => expect(waits).toHaveLength(2));
+    waits[1]();
+    expect(await user).toEqual({ ok: true });
+  });
+
+  it("bounds an attacker's odds over a code's life below one in a million", () => {
+    const most = GuessGate.mostGuessesWithin(PAIRING_GUESS_RATE, PAIRING_CODE_TTL_MS);
+    expect(most / PAIRING_CODE_SPACE).toBeLessThanOrEqual(1e-6);
+  });
+
+  it('gives a new code to the user while an old one is being guessed', async () => {
+    const pairing = new PairingCodes({ file, now, wait: async (ms) => void (clock += ms) });
     const first = await pairing.create();
-    for (let i = 1; i <= 6; i++) await pairing.redeem(otherCode(first.code, i));
-    expect(await pairing.redeem(first.code)).toMatchObject({ code: 'rate-limited' });
+    for (let i = 1; i <= 12; i++) await pairing.redeem(otherCode(first.code, i));
     const second = await pairing.create();
     expect(await pairing.redeem(second.code)).toEqual({ ok: true });
   });

@@ -3,7 +3,9 @@ import { createServer as createNetServer } from 'node:net';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
 import { PROTOCOL_VERSION, versionMismatchMessage, type ServerMessage } from '../../protocol';
+import { join } from 'node:path';
 import { PortInUseError, startHelperServer } from '../../helper/server/socket-server';
+import { TokenStore } from '../../helper/server/tokens';
 import { makeAccount, makePreview } from './fake-mail-service';
 import {
   EXTENSION_ORIGIN,
@@ -12,6 +14,7 @@ import {
   createCapturingLogger,
   expectNoSecretsLogged,
   expectUpgradeRefused,
+  loggedText,
   nextLogLine,
   rememberSecret,
   startTestHelper,
@@ -85,10 +88,10 @@ describe('the upgrade', () => {
 });
 
 describe('before authentication', () => {
-  it('sends hello with the protocol and version only, and nothing but errors until auth', async () => {
+  it('sends hello with the protocol number only, and nothing but errors until auth', async () => {
     const { port } = await start();
     const client = await connect(port);
-    expect(client.received).toEqual([{ type: 'hello', protocol: PROTOCOL_VERSION, helperVersion: '0.1.0-test' }]);
+    expect(client.received).toEqual([{ type: 'hello', protocol: PROTOCOL_VERSION }]);
     for (const message of [{ type: 'ping' }, { type: 'get-body', accountId: 'work', key: { mailbox: 'INBOX', uidValidity: 7, uid: 1 }, markSeen: false }, { type: 'mark-all-read', accountId: 'work' }]) {
       expect(await client.request(message)).toMatchObject({ type: 'error', code: 'unauthenticated' });
     }
@@ -154,7 +157,7 @@ describe('after authentication', () => {
     expect(await authenticated).toMatchObject({ label: 'Chrome' });
     await client.waitFor((m) => m.type === 'snapshot' && m.account.id === 'home');
     expect(client.received.slice(1)).toEqual([
-      { type: 'result', id: errorOf(reply) ? 'unexpected' : (reply as { id: string }).id, data: {} },
+      { type: 'result', id: errorOf(reply) ? 'unexpected' : (reply as { id: string }).id, data: { helperVersion: '0.1.0-test' } },
       { type: 'snapshot', ...snapshots[0] },
       { type: 'snapshot', ...snapshots[1] },
     ]);
@@ -233,18 +236,207 @@ describe('pairing over the socket', () => {
     for (const client of [first, second, third]) client.close();
   });
 
-  it('slows a guesser down: after 5 wrong codes even the right one is refused for a while', async () => {
-    const { port, pairing } = await start();
+  it('pairs the user at the first try within 10 s while 20 connections guess codes as fast as they can', async () => {
+    const { port, pairing, tokens } = await start();
+    const { code } = await pairing.create();
+    rememberSecret(code);
+    let stop = false;
+    let guesses = 0;
+    const wrong = code.startsWith('A') ? `B${code.slice(1)}` : `A${code.slice(1)}`;
+    // Each guesser makes its 3 attempts per connection, then opens another, until the user is in.
+    const guessers = Array.from({ length: 20 }, async () => {
+      for (let connection = 0; connection < 100 && !stop; connection++) {
+        const client = await connect(port);
+        for (let i = 0; i < 3 && !stop; i++) {
+          const reply = await client.request({ type: 'pair', protocol: PROTOCOL_VERSION, code: wrong, clientName: 'guesser' }, 30_000);
+          expect(reply).toMatchObject({ type: 'error', code: 'bad-pairing-code' });
+          guesses += 1;
+        }
+        expect(client.mailFrames()).toEqual([]);
+        client.close();
+      }
+    });
+    const user = await connect(port);
+    const started = Date.now();
+    let reply: ServerMessage;
+    let tookMs: number;
+    try {
+      reply = await user.request({ type: 'pair', protocol: PROTOCOL_VERSION, code, clientName: 'Chrome' }, 10_000);
+      tookMs = Date.now() - started;
+    } finally {
+      stop = true;
+      await Promise.all(guessers);
+    }
+    expect(reply).toMatchObject({ type: 'result', data: { token: expect.any(String) } });
+    rememberSecret((reply as { data: { token: string } }).data.token);
+    expect(tookMs).toBeLessThan(10_000);
+    expect(guesses).toBeGreaterThan(0);
+    expect((await tokens.list()).map((t) => t.label)).toEqual(['Chrome']);
+    user.close();
+  });
+
+  it('ends a connection after 3 pairing attempts', async () => {
+    const { port } = await start();
+    const client = await connect(port);
+    for (let i = 0; i < 3; i++) {
+      expect(await client.request({ type: 'pair', protocol: PROTOCOL_VERSION, code: 'AAAA-AAAA', clientName: 'x' })).toMatchObject({ code: 'bad-pairing-code' });
+    }
+    expect(await client.request({ type: 'pair', protocol: PROTOCOL_VERSION, code: 'AAAA-AAAA', clientName: 'x' })).toMatchObject({ code: 'rate-limited' });
+    expect((await withTimeout(client.closed, 5000, 'the close')).code).toBe(1008);
+  });
+
+  it('keeps a client name with terminal escapes and line breaks as one clean line', async () => {
+    const { port, pairing, tokens } = await start();
     const { code } = await pairing.create();
     rememberSecret(code);
     const client = await connect(port);
-    const wrong = code.startsWith('A') ? `B${code.slice(1)}` : `A${code.slice(1)}`;
-    for (let i = 0; i < 5; i++) {
-      expect(await client.request({ type: 'pair', protocol: PROTOCOL_VERSION, code: wrong, clientName: 'guesser' })).toMatchObject({ code: 'bad-pairing-code' });
-    }
-    expect(await client.request({ type: 'pair', protocol: PROTOCOL_VERSION, code, clientName: 'guesser' })).toMatchObject({ code: 'rate-limited' });
-    expect(client.mailFrames()).toEqual([]);
+    const clientName = '\u001b[2J\u001b[HChrome\r\n0123456789ab  Trusted laptop  paired 2020\u0007';
+    const reply = await client.request({ type: 'pair', protocol: PROTOCOL_VERSION, code, clientName });
+    rememberSecret((reply as { data: { token: string } }).data.token);
+    const [entry] = await tokens.list();
+    expect(entry.label).toBe('[2J [HChrome 0123456789ab Trusted laptop paired 2020');
+    expect(loggedText()).not.toMatch(/\\u001b|\\r\\n0123/);
     client.close();
+  });
+
+  it('logs 1,000 wrong guesses in under 64 KiB: the first few in full, the rest as counts', async () => {
+    const { port } = await start({ guessRate: { ratePerSecond: 100_000, burst: 100_000 }, refusalLog: { windowMs: 60_000 } });
+    const before = loggedText().length;
+    // 20 guessers × 17 connections × 3 guesses: 1,020 wrong guesses.
+    await Promise.all(Array.from({ length: 20 }, async () => {
+      for (let c = 0; c < 17; c++) {
+        const client = await connect(port);
+        for (let i = 0; i < 3; i++) await client.request({ type: 'pair', protocol: PROTOCOL_VERSION, code: 'AAAA-AAAA', clientName: 'guesser' });
+        client.close();
+      }
+    }));
+    // Stopping logs the counts still pending.
+    await helper!.stop();
+    helper = undefined;
+    // What the helper writes at its level (info; this logger also keeps debug lines).
+    const lines = loggedText().slice(before).split('\n').filter(Boolean).map((line) => ({ line, entry: JSON.parse(line) as Record<string, unknown> }));
+    const written = lines.filter(({ entry }) => Number(entry.level) >= 30);
+    expect(written.reduce((sum, { line }) => sum + line.length + 1, 0)).toBeLessThanOrEqual(64 * 1024);
+    const refusals = written.filter(({ entry }) => String(entry.msg).startsWith('pairing refused'));
+    const counted = refusals.reduce((sum, { entry }) => sum + (typeof entry.repeated === 'number' ? entry.repeated : 1), 0);
+    expect(counted).toBe(1020);
+  });
+});
+
+describe('revocation', () => {
+  it('closes every socket of a token revoked by another process (the CLI) within 5 s', async () => {
+    const { port, mail, dir } = await start({ tokenWatchMs: 200 });
+    const token = await helper!.issueToken('old laptop');
+    const keptToken = await helper!.issueToken('desktop');
+    const sockets = [await connectAuthenticated(helper!, token), await connectAuthenticated(helper!, token)];
+    const kept = await connectAuthenticated(helper!, keptToken);
+    const cli = new TokenStore({ file: join(dir, 'tokens.json') });
+    const id = (await cli.list()).find((t) => t.label === 'old laptop')!.id;
+    const revokedAt = Date.now();
+    expect(await cli.revoke(id)).toMatchObject({ ok: true });
+    for (const socket of sockets) {
+      expect((await withTimeout(socket.closed, 5000, 'the revoked socket to close')).code).toBe(1008);
+      expect(socket.received.at(-1)).toMatchObject({ type: 'error', code: 'bad-token' });
+    }
+    expect(Date.now() - revokedAt).toBeLessThan(5000);
+    mail.emit('delta', delta);
+    await kept.waitFor((m) => m.type === 'delta');
+    const again = await connect(port);
+    expect(await again.auth(token)).toMatchObject({ type: 'error', code: 'bad-token' });
+    kept.close();
+  });
+});
+
+describe('a token and its origin', () => {
+  it('refuses a token from another extension origin than the one that paired it', async () => {
+    const { port } = await start();
+    const token = await helper!.issueToken('Chrome', EXTENSION_ORIGIN);
+    const thief = await connect(port, { origin: 'chrome-extension://ponmlkjihgfedcbaponmlkjihgfedcba' });
+    expect(await thief.auth(token)).toMatchObject({ type: 'error', code: 'bad-token' });
+    await withTimeout(thief.closed, 5000, 'the close');
+    expect(thief.mailFrames()).toEqual([]);
+    const owner = await connect(port);
+    expect(await owner.auth(token)).toMatchObject({ type: 'result' });
+    owner.close();
+  });
+});
+
+describe('budgets before authentication', () => {
+  it('stops reading a connection that sends more than its byte budget before auth, before the frame is whole, and drops it at its auth deadline', async () => {
+    const { port } = await start({ limits: { preAuthBytes: 4096 }, authTimeoutMs: 500 });
+    const client = await connect(port);
+    const cut = nextLogLine((l) => l.msg === 'connection cut off before auth', 5000, 'the cut-off');
+    client.ws.send('x'.repeat(250_000));
+    expect((await withTimeout(client.closed, 5000, 'the close')).code).toBe(1006);
+    expect(await cut).toMatchObject({ reason: 'more than 4096 bytes before auth' });
+    expect(client.received.filter((m) => m.type !== 'hello')).toEqual([]);
+  });
+
+  it('stops reading a connection that sends too many frames before auth, and drops it', async () => {
+    const { port } = await start({ limits: { preAuthFrames: 4 }, authTimeoutMs: 500 });
+    const client = await connect(port);
+    for (let i = 0; i < 10; i++) client.ws.send('{"type":"ping","id":"p"}');
+    expect((await withTimeout(client.closed, 5000, 'the close')).code).toBe(1006);
+    expect(client.mailFrames()).toEqual([]);
+  });
+
+  it('makes room for a new connection by dropping the oldest unauthenticated one', async () => {
+    const { port } = await start({ maxUnauthenticated: 3 });
+    const waiting = [await connect(port), await connect(port), await connect(port)];
+    const authenticated = await connectAuthenticated(helper!, await helper!.issueToken());
+    const newcomer = await connect(port);
+    expect((await withTimeout(waiting[0].closed, 5000, 'the oldest to close')).code).toBe(1006);
+    expect(waiting[0].mailFrames()).toEqual([]);
+    expect(await newcomer.auth(await helper!.issueToken())).toMatchObject({ type: 'result' });
+    expect(await authenticated.request({ type: 'ping' })).toMatchObject({ type: 'result' });
+    for (const client of [...waiting, authenticated, newcomer]) client.close();
+  });
+});
+
+describe('the cap on unauthenticated connections', () => {
+  it('counts the ones held after going over their budget: never more than the cap at once', async () => {
+    const { port } = await start({ maxUnauthenticated: 3, limits: { preAuthBytes: 1024 }, authTimeoutMs: 60_000 });
+    const clients = [];
+    for (let i = 0; i < 10; i++) {
+      const client = await connect(port);
+      client.ws.send('x'.repeat(5000));
+      clients.push(client);
+    }
+    await Promise.all(clients.slice(0, 7).map((c) => withTimeout(c.closed, 5000, 'an older one to be dropped')));
+    expect(clients.slice(7).map((c) => c.ws.readyState)).toEqual([WebSocket.OPEN, WebSocket.OPEN, WebSocket.OPEN]);
+    for (const client of clients) client.close();
+  });
+});
+
+describe('the request queue of an authenticated client', () => {
+  it('runs a few requests at once, queues a bounded number, answers the rest rate-limited, one reply each', async () => {
+    const { mail } = await start({ limits: { concurrentRequests: 2, queuedRequests: 3 } });
+    const client = await connectAuthenticated(helper!, await helper!.issueToken());
+    const { release, entered } = mail.slowDown();
+    const replies = Array.from({ length: 8 }, () => client.request({ type: 'retry-login', accountId: 'work' }, 10_000));
+    const refused = await Promise.all(replies.slice(5));
+    for (const reply of refused) expect(reply).toMatchObject({ type: 'error', code: 'rate-limited' });
+    await entered(2);
+    expect(mail.calls.filter((c) => c.method === 'retryLogin')).toHaveLength(2);
+    release();
+    for (const reply of await Promise.all(replies.slice(0, 5))) expect(reply).toMatchObject({ type: 'result' });
+    expect(mail.calls.filter((c) => c.method === 'retryLogin')).toHaveLength(5);
+    client.close();
+  });
+
+  it('drops the queued work of a client that has gone', async () => {
+    const { mail } = await start({ limits: { concurrentRequests: 2, queuedRequests: 10 } });
+    const client = await connectAuthenticated(helper!, await helper!.issueToken());
+    const { release, entered } = mail.slowDown();
+    for (let i = 0; i < 10; i++) client.ws.send(JSON.stringify({ type: 'retry-login', id: `q${i}`, accountId: 'work' }));
+    await entered(2);
+    client.ws.close();
+    await withTimeout(client.closed, 5000, 'the close');
+    release();
+    const other = await connectAuthenticated(helper!, await helper!.issueToken());
+    expect(await other.request({ type: 'ping' })).toMatchObject({ type: 'result' });
+    expect(mail.calls.filter((c) => c.method === 'retryLogin')).toHaveLength(2);
+    other.close();
   });
 });
 

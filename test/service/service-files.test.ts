@@ -49,13 +49,13 @@ describe('systemd user unit', () => {
     const unit = files.get('/home/me/.config/systemd/user/mail-notifier-helper.service')!.toString('utf8');
     const service = section(unit, 'Service');
     const exec = service.find((line) => line.startsWith('ExecStart='))!.slice('ExecStart='.length);
-    expect(systemdWords(exec)).toEqual(['/usr/local/bin/node', '--jitless', '--no-expose-wasm', '--minor-gc-task-trigger=10', '/home/me/My $HOME 100% "mail"/helper/bin.mjs', 'start', '--no-demo']);
+    expect(systemdWords(exec)).toEqual(['/usr/local/bin/node', '--jitless', '--no-expose-wasm', '--minor-gc-task-trigger=10', '/home/me/My $HOME 100% "mail"/helper/bin.mjs', 'start', '--no-demo', '--log-file', '/home/me/.local/state/mail-notifier/helper.err.log']);
     expect(service).toContain('Environment="MAIL_NOTIFIER_HOME=/home/me/mail home %%h"');
     expect(service).toContain('WorkingDirectory=/home/me/My $HOME 100%% "mail"');
     expect(service).toContain('Restart=on-failure');
     expect(service).toContain('RestartSec=60');
     expect(service).toContain('StandardOutput=append:/home/me/.local/state/mail-notifier/helper.log');
-    expect(service).toContain('StandardError=append:/home/me/.local/state/mail-notifier/helper.err.log');
+    expect(service).toContain('StandardError=append:/home/me/.local/state/mail-notifier/helper.log');
     // Start limits belong to [Unit]: in [Service] systemd ignores them.
     expect(section(unit, 'Unit')).toEqual(expect.arrayContaining(['StartLimitIntervalSec=3600', 'StartLimitBurst=5']));
     expect(section(unit, 'Install')).toContain('WantedBy=default.target');
@@ -74,6 +74,8 @@ describe('systemd user unit', () => {
       '/home/me/mail notifier/helper/bin.mjs',
       'start',
       '--no-demo',
+      '--log-file',
+      '/home/me/.local/state/mail-notifier/helper.err.log',
     ]);
   });
 });
@@ -88,14 +90,14 @@ describe('launchd agent', () => {
     const file = files.get('/Users/me/Library/LaunchAgents/local.mail-notifier-helper.plist')!.toString('utf8');
     expect(plistValue(parseXml(file))).toEqual({
       Label: 'local.mail-notifier-helper',
-      ProgramArguments: ['/usr/local/bin/node', '--jitless', '--no-expose-wasm', '--minor-gc-task-trigger=10', '/Users/me/Mail & <Notes>/helper/bin.mjs', 'start', '--no-demo'],
+      ProgramArguments: ['/usr/local/bin/node', '--jitless', '--no-expose-wasm', '--minor-gc-task-trigger=10', '/Users/me/Mail & <Notes>/helper/bin.mjs', 'start', '--no-demo', '--log-file', '/home/me/.local/state/mail-notifier/helper.err.log'],
       EnvironmentVariables: { MAIL_NOTIFIER_HOME: '/Users/me/mail home' },
       WorkingDirectory: '/Users/me/Mail & <Notes>',
       RunAtLoad: true,
       KeepAlive: { SuccessfulExit: false },
       ThrottleInterval: 60,
       StandardOutPath: '/home/me/.local/state/mail-notifier/helper.log',
-      StandardErrorPath: '/home/me/.local/state/mail-notifier/helper.err.log',
+      StandardErrorPath: '/home/me/.local/state/mail-notifier/helper.log',
     });
   });
 });
@@ -119,7 +121,8 @@ describe('Windows task', () => {
     expect(child(task, 'Actions', 'Exec', 'Arguments').text).toBe(
       '/d /s /c "set "MAIL_NOTIFIER_HOME=C:\\Users\\me\\Mail Home" && ' +
         '"C:\\Program Files\\nodejs\\node.exe" "--jitless" "--no-expose-wasm" "--minor-gc-task-trigger=10" "C:\\Users\\me\\mail notifier\\helper\\bin.mjs" "start" "--no-demo" ' +
-        '>> "C:\\Users\\me\\AppData\\Local\\mail-notifier\\Log\\helper.log" 2>> "C:\\Users\\me\\AppData\\Local\\mail-notifier\\Log\\helper.err.log""',
+        '"--log-file" "C:\\Users\\me\\AppData\\Local\\mail-notifier\\Log\\helper.err.log" ' +
+        '>> "C:\\Users\\me\\AppData\\Local\\mail-notifier\\Log\\helper.log" 2>&1"',
     );
     expect(child(task, 'Actions', 'Exec', 'WorkingDirectory').text).toBe('C:\\Users\\me\\mail notifier');
   });

@@ -1,20 +1,25 @@
 /**
  * Scenario 8: hostile mail. Each message of a corpus of malformed MIME (broken boundaries, bad
- * charsets, huge headers, 200 nested multiparts, 10,000 recipients, NUL bytes, invalid base64, a
- * 1 MB subject, …) is APPENDed, then a normal message: the session must stay up and idle, announce
- * both promptly, and give previews and bodies that are plain text (nothing of an HTML part's
- * markup) with subjects within the protocol's caps.
+ * charsets, huge headers, 200 nested multiparts, 5,000 recipients, NUL bytes, invalid base64, a
+ * 1 MB subject, a 25 MB message, …) is APPENDed, then a normal message: the session must stay up
+ * and idle, announce both promptly, read at most 16 KiB from the server for the new message and
+ * 64 KiB to open it (counted at the proxy), and give previews and bodies that are plain text
+ * (nothing of an HTML part's markup), within the protocol's caps, showing what each message holds.
  */
+import type { Body, Preview } from '../../../protocol';
 import { withTimeout } from '../../harness/wait';
 import { DrivenSession } from '../driven-session';
-import { hostileCorpus } from '../hostile-mail';
+import { hostileCorpus, type HostileMessage } from '../hostile-mail';
 import { check, mailChecks, median, tally, type ScenarioResult } from '../report';
 import { startWorld } from '../world';
+import type { DovecotProfile } from '../../harness/dovecot-config';
 
 export interface HostileMailParams {
   seed: number;
   /** Times the corpus is sent. */
   passes: number;
+  /** stock Dovecot, or one shaped like iCloud (no BINARY, parts arrive still encoded). */
+  profile?: DovecotProfile;
 }
 
 export const HOSTILE_MAIL = {
@@ -30,13 +35,35 @@ const TAG = /<\/?[a-z!][^>]*>/i;
 const NOT_ONE_LINE = /[\u0000-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/;
 const MAX_SUBJECT = 4096;
 const MAX_SNIPPET = 200;
+/** Bytes read from the server per new message, and to open one (issue 13). */
+export const NEW_MESSAGE_BYTES = 16 * 1024;
+export const OPEN_BYTES = 64 * 1024;
+
+/** What the reader shows that the corpus entry says it must; empty when all is there. */
+function unmet(item: HostileMessage, preview: Preview, body: Body): string[] {
+  const want = item.expect ?? {};
+  const wrong: string[] = [];
+  const differs = (what: string, got: unknown, expected: unknown) => {
+    if (expected !== undefined && got !== expected) wrong.push(`${what} ${JSON.stringify(got)}, not ${JSON.stringify(expected)}`);
+  };
+  if (want.body !== undefined && !(want.body === '' ? body.text === '' : body.text.includes(want.body))) {
+    wrong.push(`body ${JSON.stringify(body.text.slice(0, 60))} lacks ${JSON.stringify(want.body.slice(0, 30))}`);
+  }
+  if (want.snippet !== undefined && !preview.snippet.includes(want.snippet)) wrong.push(`snippet ${JSON.stringify(preview.snippet.slice(0, 60))}`);
+  differs('subjectCut', preview.subjectCut ?? false, want.subjectCut);
+  differs('toTotal', body.toTotal, want.toTotal);
+  differs('toCut', body.toCut ?? false, want.toCut);
+  differs('attachments', body.attachments.length, want.attachments);
+  differs('attachmentTotal', body.attachmentTotal, want.attachmentTotal);
+  return wrong;
+}
 
 export async function hostileMail(p: HostileMailParams, testFile: string): Promise<ScenarioResult> {
   const realStart = Date.now();
   const unhandled: string[] = [];
   const onUnhandled = (reason: unknown) => unhandled.push(reason instanceof Error ? reason.message : String(reason));
   process.on('unhandledRejection', onUnhandled);
-  const world = await startWorld();
+  const world = await startWorld(undefined, undefined, p.profile);
   const s = await DrivenSession.inWorld(world, { seed: p.seed, testFile });
   const corpus = hostileCorpus();
   const appended: number[] = [];
@@ -47,6 +74,11 @@ export async function hostileMail(p: HostileMailParams, testFile: string): Promi
   const unclean: string[] = [];
   const bodyFailures: string[] = [];
   const refused: string[] = [];
+  const unshown: string[] = [];
+  const newBytes: number[] = [];
+  const openBytes: number[] = [];
+  const overBudget: string[] = [];
+  const structureHeavy = new Map<string, number>();
   let bytes = 0;
 
   try {
@@ -55,6 +87,7 @@ export async function hostileMail(p: HostileMailParams, testFile: string): Promi
     for (let pass = 0; pass < p.passes; pass++) {
       for (const item of corpus) {
         const sent = Date.now();
+        const readBefore = world.proxy.bytesServerToClient;
         let hostile: number;
         try {
           hostile = await world.other.append('INBOX', item.raw);
@@ -63,15 +96,17 @@ export async function hostileMail(p: HostileMailParams, testFile: string): Promi
           continue;
         }
         bytes += item.raw.length;
-        const canary = await world.deliver(appended.length + 1);
-        appended.push(hostile, canary);
+        appended.push(hostile);
         try {
-          await s.recorder.until(() => [hostile, canary].every((uid) => s.notified().includes(uid)), `${item.name} and the next message`, PROMPT_MS);
-          latencies.push(Date.now() - sent);
+          await s.recorder.until(() => s.notified().includes(hostile), item.name, PROMPT_MS);
         } catch {
           slow.push(item.name);
           continue;
         }
+        await s.settle();
+        const newCost = world.proxy.bytesServerToClient - readBefore;
+        newBytes.push(newCost);
+        if (newCost > NEW_MESSAGE_BYTES) overBudget.push(`${item.name}: ${newCost} B read for the new message`);
         const preview = s.session.previews().find((pv) => pv.key.uid === hostile);
         if (!preview) {
           overCaps.push(`${item.name}: no preview`);
@@ -84,12 +119,30 @@ export async function hostileMail(p: HostileMailParams, testFile: string): Promi
           unclean.push(`${item.name}: ${JSON.stringify(preview.subject.slice(0, 60))} from ${JSON.stringify(preview.from.name ?? '')}`);
         }
         try {
+          const openBefore = world.proxy.bytesServerToClient;
           const body = await withTimeout(s.session.getBody(preview.key, false), BODY_MS, `the body of ${item.name}`);
+          const openCost = world.proxy.bytesServerToClient - openBefore;
+          if (item.bodyStructureBytes) structureHeavy.set(item.name, Math.max(openCost, structureHeavy.get(item.name) ?? 0));
+          else {
+            openBytes.push(openCost);
+            if (openCost > OPEN_BYTES) overBudget.push(`${item.name}: ${openCost} B read to open it`);
+          }
           if (item.markup && (TAG.test(preview.snippet) || TAG.test(body.text))) {
             markupLeaks.push(`${item.name}: “${(TAG.exec(preview.snippet) ?? TAG.exec(body.text))?.[0]}”`);
           }
+          const wrong = unmet(item, preview, body);
+          if (wrong.length > 0) unshown.push(`${item.name}: ${wrong.join(', ')}`);
         } catch (err) {
           bodyFailures.push(`${item.name}: ${(err as Error).message}`);
+        }
+        // The next, normal message must still be announced promptly.
+        const canary = await world.deliver(appended.length + 1);
+        appended.push(canary);
+        try {
+          await s.recorder.until(() => s.notified().includes(canary), `the message after ${item.name}`, PROMPT_MS);
+          latencies.push(Date.now() - sent);
+        } catch {
+          slow.push(`the message after ${item.name}`);
         }
       }
     }
@@ -107,10 +160,13 @@ export async function hostileMail(p: HostileMailParams, testFile: string): Promi
         ['both announced (real, median / max)', `${median(latencies)} ms / ${Math.max(0, ...latencies)} ms`],
         ['operations that failed in the session', s.logged.get('operation-failed') ?? 0],
         ['logins made (connections at the proxy)', world.proxy.connectionsTotal],
+        ['bytes read per new message (median / worst)', `${median(newBytes)} B / ${Math.max(0, ...newBytes)} B`],
+        ['bytes read to open one (median / worst)', `${median(openBytes)} B / ${Math.max(0, ...openBytes)} B`],
+        ['bytes read to open one whose BODYSTRUCTURE is sender-sized (worst)', [...structureHeavy].map(([name, cost]) => `${name}: ${cost} B`).join('; ') || 'none in the corpus'],
       ],
       checks: [
         ...mailChecks(t),
-        check(`each hostile message and the next one announced within ${PROMPT_MS / 1000} s`, slow.length === 0, slow.join('; ') || 'all prompt'),
+        check(`each hostile message and the next one announced within ${PROMPT_MS / 1000} s each`, slow.length === 0, slow.join('; ') || 'all prompt'),
         check('the session stayed connected and idle', leftIdle.length === 0 && world.proxy.connectionsTotal === 1,
           `${leftIdle.map((e) => `${e.state}: ${e.reason}`).join('; ') || 'idle throughout'}, ${world.proxy.connectionsTotal} connection(s)`),
         check('no unhandled rejection', unhandled.length === 0, unhandled.join('; ') || 'none'),
@@ -119,6 +175,9 @@ export async function hostileMail(p: HostileMailParams, testFile: string): Promi
         check('subjects and snippets within the protocol caps', overCaps.length === 0, overCaps.join('; ') || `≤ ${MAX_SUBJECT} / ≤ ${MAX_SNIPPET} chars`),
         check('every body fetched', bodyFailures.length === 0, bodyFailures.join('; ') || 'all fetched'),
         check('the server stored every message', refused.length === 0, refused.join('; ') || 'all stored'),
+        check(`at most ${NEW_MESSAGE_BYTES} B read per new message and ${OPEN_BYTES} B to open one`, overBudget.length === 0 && newBytes.length > 0,
+          overBudget.join('; ') || `worst ${Math.max(0, ...newBytes)} B / ${Math.max(0, ...openBytes)} B`),
+        check('each message shows what it holds (text, recipients counted, attachments named, cuts said)', unshown.length === 0, unshown.join('; ') || 'all shown'),
       ],
       realMs: Date.now() - realStart,
     };

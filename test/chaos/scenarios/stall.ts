@@ -50,8 +50,8 @@ export async function stall(p: StallParams, testFile: string): Promise<ScenarioR
   s.clients.on('client', (client: ImapFlow) => {
     const fetchAll = client.fetchAll.bind(client);
     client.fetchAll = ((range: Parameters<ImapFlow['fetchAll']>[0], query: Parameters<ImapFlow['fetchAll']>[1], options?: Parameters<ImapFlow['fetchAll']>[2]) => {
-      // The preview fetch (envelope + structure) of a message the session has just been told of.
-      if (stallAtPreviewFetch && query.envelope) {
+      // The preview fetch (bounded header fields and body slice) of a message the session has just been told of.
+      if (stallAtPreviewFetch && query.headers) {
         stallAtPreviewFetch = false;
         freeze();
       }

@@ -1,0 +1,4 @@
+import { chromiumJourneyBrowser } from './journey/browsers';
+import { journey } from './journey/journey';
+
+journey('Chromium', chromiumJourneyBrowser);
