@@ -70,7 +70,7 @@ it('installs itself as a user service that runs the executable', async () => {
   expect(run.stderr).toBe('');
   expect(run.status).toBe(0);
   const unit = await readFile(join(env.XDG_CONFIG_HOME, 'systemd', 'user', 'mail-notifier-helper.service'), 'utf8');
-  expect(unit).toContain(`ExecStart="${exe}" "start" "--no-demo"\n`);
+  expect(unit).toContain(`ExecStart="${exe}" "start" "--no-demo" "--log-file" "${join(dir, 'home', 'log', 'helper.err.log')}"\n`);
   expect(unit).toContain(`WorkingDirectory=${join(dir, 'out')}\n`);
   expect((await readFile(env.SYSTEMCTL_CALLS, 'utf8')).split('\n')).toEqual(['--user daemon-reload', '--user enable --now mail-notifier-helper.service', '']);
 });

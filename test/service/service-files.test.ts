@@ -152,14 +152,14 @@ describe('service spec', () => {
       serviceSpec({ platform, launcher: { kind: 'executable', path }, paths: { configDir: '/c', stateDir: '/s', logDir: '/l' }, user: 'me' });
     expect(exe('linux', '/home/me/bin/mail-notifier-helper-0.1.0-linux-x64')).toMatchObject({
       program: '/home/me/bin/mail-notifier-helper-0.1.0-linux-x64',
-      args: ['start', '--no-demo'],
+      args: ['start', '--no-demo', '--log-file', '/l/helper.err.log'],
       workingDir: '/home/me/bin',
     });
-    expect(exe('win32', 'C:\\Users\\me\\Downloads\\helper.exe')).toMatchObject({ args: ['start', '--no-demo'], workingDir: 'C:\\Users\\me\\Downloads' });
+    expect(exe('win32', 'C:\\Users\\me\\Downloads\\helper.exe')).toMatchObject({ args: ['start', '--no-demo', '--log-file', '\\l\\helper.err.log'], workingDir: 'C:\\Users\\me\\Downloads' });
     const { env, files } = fakeSystem('linux', { launcher: { kind: 'executable', path: '/opt/mail notifier/helper' } });
     await installService(env);
     const unit = files.get('/home/me/.config/systemd/user/mail-notifier-helper.service')!.toString('utf8');
-    expect(systemdWords(section(unit, 'Service').find((l) => l.startsWith('ExecStart='))!.slice(10))).toEqual(['/opt/mail notifier/helper', 'start', '--no-demo']);
+    expect(systemdWords(section(unit, 'Service').find((l) => l.startsWith('ExecStart='))!.slice(10))).toEqual(['/opt/mail notifier/helper', 'start', '--no-demo', '--log-file', '/home/me/.local/state/mail-notifier/helper.err.log']);
     expect(section(unit, 'Service')).toContain('WorkingDirectory=/opt/mail notifier');
   });
 });
