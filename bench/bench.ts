@@ -2,6 +2,9 @@
 export interface BenchOptions {
   /** A short run for development: fewer samples, shorter windows; its figures are not the record. */
   quick: boolean;
+  /** `--cycles` and `--sleep` (seconds): the length of a long benchmark's run (wake), when given. */
+  cycles?: number;
+  sleepSeconds?: number;
   log(line: string): void;
 }
 

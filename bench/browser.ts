@@ -25,6 +25,8 @@ export interface ClockOffset {
 export interface BenchBrowser extends ExtensionBrowser {
   /** Worker time (already converted to the bench's clock) when the badge next becomes `text`. */
   badgeBecomes(text: string, timeoutMs?: number): Promise<number>;
+  /** The titles of the desktop notifications the extension asked for so far, in order. */
+  notificationsShown(): Promise<string[]>;
   clockOffset(): Promise<ClockOffset>;
 }
 
@@ -51,6 +53,20 @@ function installBadgeHook(): void {
       log.wake?.();
     });
     return done;
+  };
+}
+
+/** Wraps `chrome.notifications.create` the same way: each notification's title is logged. */
+function installNotificationHook(): void {
+  const g = globalThis as unknown as { chrome: { notifications: { create(id: string, options: { title: string }): Promise<string> } }; benchNotifications?: string[] };
+  if (g.benchNotifications) return;
+  const shown: string[] = [];
+  g.benchNotifications = shown;
+  const api = g.chrome.notifications;
+  const original = api.create;
+  api.create = (id, options) => {
+    shown.push(options.title);
+    return original.call(api, id, options);
   };
 }
 
@@ -104,6 +120,7 @@ export async function launchPairedBrowser(helper: BenchHelper, extraPages: Recor
   });
   const { worker } = browser;
   await worker.evaluate(installBadgeHook);
+  await worker.evaluate(installNotificationHook);
   let offset = await measureOffset(worker);
   await worker.evaluate(
     ({ token, address }) => (globalThis as unknown as { chrome: { storage: { local: { set(items: object): Promise<void> } } } }).chrome.storage.local.set({ token, settings: { helperAddress: address } }),
@@ -114,6 +131,7 @@ export async function launchPairedBrowser(helper: BenchHelper, extraPages: Recor
     async badgeBecomes(text, timeoutMs = 30_000) {
       return (await worker.evaluate(takeBadge, { text, timeoutMs })) - offset.offsetMs;
     },
+    notificationsShown: () => worker.evaluate(() => [...(globalThis as unknown as { benchNotifications: string[] }).benchNotifications]),
     async clockOffset() {
       offset = await measureOffset(worker);
       return offset;

@@ -64,11 +64,12 @@ interface Mode {
   /** For a floor: what it is (a floor has no target). */
   floor?: string;
 }
+const SCRIPT_FLOOR: Mode = { name: 'floor with a script', page: SCRIPT_FLOOR_PAGE, rows: 1, floor: 'the same row put in by a 5-line script file' };
 const MODES: Mode[] = [
   { name: 'cache only', page: 'popup.html', rows: PREVIEWS },
   { name: 'normal', page: 'popup.html', rows: PREVIEWS },
   { name: 'floor', page: FLOOR_PAGE, rows: 1, floor: 'a static page with one painted row, no script' },
-  { name: 'floor with a script', page: SCRIPT_FLOOR_PAGE, rows: 1, floor: 'the same row put in by a 5-line script file' },
+  SCRIPT_FLOOR,
 ];
 
 interface FirstItem {
@@ -168,18 +169,32 @@ export const popupBench: Bench = {
       const runs = new Map<Mode, (FirstItem | null)[]>(MODES.map((mode) => [mode, []]));
       for (let i = 0; i < WARMUP + opens; i++) for (const mode of MODES) runs.get(mode)!.push(await openPopup(browser, mode));
       const rows: Row[] = [];
+      const painted = new Map<Mode, (number | null)[]>();
       for (const mode of MODES) {
         const measured = runs.get(mode)!.slice(WARMUP).filter((r): r is FirstItem => r !== null);
         const stuck = opens - measured.length;
+        painted.set(mode, runs.get(mode)!.slice(WARMUP).map((r) => r?.painted ?? null));
         log(`${mode.name}: painted at ${measured.map((r) => r.painted.toFixed(1)).join(' ')} ms; ${stuck} stuck; rows at first paint ${[...new Set(measured.map((r) => r.rows))].join('/')}`);
         if (measured.some((r) => r.rows !== mode.rows)) throw new Error(`the first paint did not show ${mode.rows} rows`);
-        const painted = summarize(measured.map((r) => r.painted));
-        const figure = `p50 ${painted.p50.toFixed(1)} / p95 ${painted.p95.toFixed(1)} ms (row in DOM: p50 ${summarize(measured.map((r) => r.inDom)).p50.toFixed(1)} ms; page's first paint, FCP: p50 ${summarize(measured.map((r) => r.fcp)).p50.toFixed(1)} ms); no row within ${STUCK_MS / 1000} s: ${stuck}`;
-        rows.push(
-          mode.floor
-            ? { measure: `${mode.name}: ${mode.floor} (${mode.page}, ${opens} opens)`, figure }
-            : { measure: `open popup.html → first row painted, ${mode.name} (${opens} opens, ${PREVIEWS} rows)`, figure, target: '≤ 50 ms', met: stuck === 0 && painted.p95 <= 50 },
-        );
+        const times = summarize(measured.map((r) => r.painted));
+        const figure = `p50 ${times.p50.toFixed(1)} / p95 ${times.p95.toFixed(1)} ms (row in DOM: p50 ${summarize(measured.map((r) => r.inDom)).p50.toFixed(1)} ms; page's first paint, FCP: p50 ${summarize(measured.map((r) => r.fcp)).p50.toFixed(1)} ms); no row within ${STUCK_MS / 1000} s: ${stuck}`;
+        rows.push({ measure: mode.floor ? `${mode.name}: ${mode.floor} (${mode.page}, ${opens} opens)` : `open popup.html → first row painted, ${mode.name} (${opens} opens, ${PREVIEWS} rows)`, figure });
+      }
+      // The target: each popup mode against the script floor, opened in turns with it.
+      const floor = painted.get(SCRIPT_FLOOR)!;
+      const floorTimes = summarize(floor.filter((t): t is number => t !== null));
+      for (const mode of MODES.filter((m) => !m.floor)) {
+        const times = painted.get(mode)!;
+        const stuck = times.filter((t) => t === null).length;
+        const popup = summarize(times.filter((t): t is number => t !== null));
+        const [p50, p95] = [popup.p50 - floorTimes.p50, popup.p95 - floorTimes.p95];
+        const paired = summarize(times.flatMap((t, i) => (t === null || floor[i] === null ? [] : [t - floor[i]!])));
+        rows.push({
+          measure: `popup − script floor, ${mode.name}: first row painted, percentile minus the floor's percentile (same run, in turns)`,
+          figure: `p50 ${p50.toFixed(1)} ms, p95 ${p95.toFixed(1)} ms (open by open, popup − the floor's open beside it: p50 ${paired.p50.toFixed(1)} / p95 ${paired.p95.toFixed(1)} ms)`,
+          target: 'p50 ≤ 10 ms, p95 ≤ 20 ms',
+          met: stuck === 0 && p50 <= 10 && p95 <= 20,
+        });
       }
       return rows;
     } finally {

@@ -4,9 +4,10 @@
  * (`node helper/bin.mjs start`, a child process) with that account configured and browsers'
  * tokens issued, exactly as `helper account add` and pairing would leave its files.
  */
+import { execFileSync } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import type { LoginLogEntry } from '../protocol';
 import { tokensFile } from '../helper/run-helper';
 import { readRuntimeStatus } from '../helper/runtime-status';
@@ -20,17 +21,30 @@ import { startProxy, type TcpProxy } from '../test/harness/proxy';
 import { connectOtherDevice, type OtherDevice } from '../test/harness/other-device';
 import { freePort, startHelperProcess } from '../test/e2e/helper-process';
 import { connect, type TestClient } from '../test/server/helpers';
+import { buildSea } from '../scripts/build-sea.mjs';
 import type { TlsFront } from './tls-front';
 
 export const USER = 'bench';
 export const PASS = 'bench-pass-7';
 const ACCOUNT_ID = 'bench';
 
+/** The world's mail users: `bench` first (the one `other` acts as), then bench-2, bench-3, … */
+export interface MailUser {
+  id: string;
+  user: string;
+  pass: string;
+}
+
+function mailUsers(count: number): MailUser[] {
+  return Array.from({ length: count }, (_, i) => (i === 0 ? { id: ACCOUNT_ID, user: USER, pass: PASS } : { id: `${ACCOUNT_ID}-${i + 1}`, user: `${USER}-${i + 1}`, pass: `${PASS}-${i + 1}` }));
+}
+
 /** Milliseconds since the epoch with sub-millisecond resolution; the same expression in the service worker. */
 export const epochNow = (): number => performance.timeOrigin + performance.now();
 
 export interface MailWorld {
   dovecot: DovecotServer;
+  users: MailUser[];
   proxy: TcpProxy;
   other: OtherDevice;
   /** APPENDs to INBOX from the other device; `doneAt` (epochNow) is when the server's OK arrived. */
@@ -38,12 +52,14 @@ export interface MailWorld {
   close(): Promise<void>;
 }
 
-export async function startMailWorld(): Promise<MailWorld> {
-  const dovecot = await startDovecot({ profile: 'stock', users: [{ user: USER, pass: PASS }] });
+export async function startMailWorld({ users: userCount = 1 }: { users?: number } = {}): Promise<MailWorld> {
+  const users = mailUsers(userCount);
+  const dovecot = await startDovecot({ profile: 'stock', users });
   const proxy = await startProxy({ targetHost: dovecot.host, targetPort: dovecot.port });
   const other = await connectOtherDevice({ host: dovecot.host, port: dovecot.port, user: USER, pass: PASS });
   return {
     dovecot,
+    users,
     proxy,
     other,
     async append(raw) {
@@ -66,6 +82,8 @@ export function accountIdle(client: TestClient, timeoutMs = 30_000): Promise<unk
 export interface BenchHelper {
   pid: number;
   port: number;
+  /** epochNow() just before the process was spawned (its files were written before). */
+  spawnedAt: number;
   /** A token for the browser and one shared by the bench's WebSocket clients. */
   browserToken: string;
   /** An authenticated WebSocket client, as a browser's background is. */
@@ -74,31 +92,46 @@ export interface BenchHelper {
   stop(): Promise<void>;
 }
 
-/**
- * The real helper with the bench account. `via`: 'proxy' counts its IMAP traffic, 'direct' skips
- * the extra hop, a TlsFront makes the connection TLS as iCloud's is.
- */
-export async function startBenchHelper(world: MailWorld, { via, name }: { via: 'proxy' | 'direct' | TlsFront; name: string }): Promise<BenchHelper> {
+export interface BenchHelperOptions {
+  /** 'proxy' counts its IMAP traffic, 'direct' skips the extra hop, a TlsFront makes the connection TLS as iCloud's is. */
+  via: 'proxy' | 'direct' | TlsFront;
+  name: string;
+  /** Accounts configured: the world's first `accounts` users (default 1). */
+  accounts?: number;
+  /** Run this single executable (scripts/build-sea.mjs) instead of node and bin.mjs. */
+  executable?: string;
+}
+
+/** The real helper with the bench account(s), as `helper account add` and pairing would leave its files. */
+export async function startBenchHelper(world: MailWorld, { via, name, accounts = 1, executable }: BenchHelperOptions): Promise<BenchHelper> {
   const home = await mkdtemp(join(tmpdir(), 'mn-bench-'));
   const paths = helperPaths({ MAIL_NOTIFIER_HOME: home });
   const imap =
     via === 'proxy' ? { host: world.proxy.host, port: world.proxy.port, tls: false }
     : via === 'direct' ? { host: world.dovecot.host, port: world.dovecot.port, tls: false }
     : { host: via.host, port: via.port, tls: true };
-  await saveConfig(paths.configDir, addAccount({ version: 1, accounts: [] }, {
-    id: ACCOUNT_ID, label: 'Bench', kind: 'imap', ...imap, username: USER,
-  }));
-  await (await openSecretStore({ configDir: paths.configDir })).set(ACCOUNT_ID, PASS);
+  const secrets = await openSecretStore({ configDir: paths.configDir });
+  let config: Parameters<typeof addAccount>[0] = { version: 1, accounts: [] };
+  for (const { id, user, pass } of world.users.slice(0, accounts)) {
+    config = addAccount(config, { id, label: `Bench ${id}`, kind: 'imap', ...imap, username: user });
+    await secrets.set(id, pass);
+  }
+  await saveConfig(paths.configDir, config);
   const tokens = new TokenStore({ file: tokensFile(paths) });
   const browserToken = (await tokens.issue('bench browser')).token;
   const clientToken = (await tokens.issue('bench clients')).token;
   const env = typeof via === 'object' ? { NODE_EXTRA_CA_CERTS: via.caFile } : undefined;
-  const child = await startHelperProcess({ home, port: await freePort(), name: `bench-${name}`, env });
+  // An executable unpacks what it carries on its first start only: done before, as on a user's machine.
+  if (executable) execFileSync(executable, ['--help'], { env: { MAIL_NOTIFIER_HOME: home }, stdio: 'ignore', timeout: 60_000 });
+  const port = await freePort();
+  const spawnedAt = epochNow();
+  const child = await startHelperProcess({ home, port, name: `bench-${name}`, env, executable });
   const status = await readRuntimeStatus(paths.stateDir);
   if (!status) throw new Error('the helper wrote no status file');
   return {
     pid: status.pid,
     port: child.port,
+    spawnedAt,
     browserToken,
     async client() {
       const client = await connect(child.port);
@@ -112,4 +145,12 @@ export async function startBenchHelper(world: MailWorld, { via, name }: { via: '
       await rm(home, { recursive: true, force: true });
     },
   };
+}
+
+let executable: Promise<string> | undefined;
+
+/** The helper's single executable, built once per bench run (into .output/bench, replaced each run). */
+export function benchExecutable(): Promise<string> {
+  executable ??= buildSea(resolve(import.meta.dirname, '..', '.output', 'bench'));
+  return executable;
 }

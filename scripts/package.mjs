@@ -1,11 +1,13 @@
 // `npm run package`: the release files, in .output/ and named with the package.json version:
 // the extension zipped for Chrome, Firefox (with the sources zip addons.mozilla.org asks for) and
-// Safari, and the helper as an npm tarball holding only what it runs (helper/, protocol/).
+// Safari, the helper as an npm tarball holding only what it runs, and the helper as one
+// executable that needs no Node.js, for the system this runs on (scripts/build-sea.mjs).
 import { spawnSync } from 'node:child_process';
 import { cp, mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { basename, join, resolve } from 'node:path';
 import { HELPER_EXTERNAL } from './build-helper.mjs';
+import { buildSea } from './build-sea.mjs';
 
 const root = resolve(import.meta.dirname, '..');
 const out = join(root, '.output');
@@ -51,9 +53,15 @@ try {
   await rm(stage, { recursive: true, force: true });
 }
 
+process.stdout.write(`• Building the helper as one executable for ${process.platform}-${process.arch}… `);
+const seaStarted = Date.now();
+const executable = await buildSea(out);
+console.log(`done (${((Date.now() - seaStarted) / 1000).toFixed(1)} s)`);
+
 const files = [
   ...['chrome', 'firefox', 'sources', 'safari'].map((target) => `${pkg.name}-${pkg.version}-${target}.zip`),
   `${HELPER_NAME}-${pkg.version}.tgz`,
+  basename(executable),
 ];
 console.log(`\nRelease files in ${out}:`);
 for (const file of files) {

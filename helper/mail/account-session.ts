@@ -9,6 +9,7 @@ import { EventEmitter } from 'node:events';
 import { ImapFlow, type ImapFlowOptions, type MailboxObject } from 'imapflow';
 import type { AccountState, Body, DeleteMode, MessageKey, Preview } from '../../protocol';
 import { systemClock, withDeadline, DeadlineError, type Clock } from './clock';
+import { NewMailPace } from './new-mail-pace';
 import { LivenessWatch, type ProbeReason } from './liveness';
 import { MailboxView, type UnreadChange } from './mailbox-view';
 import type { NewMailMarks } from './new-mail-marks';
@@ -69,6 +70,8 @@ export interface SessionTuning {
   maxIdleTimeMs: number;
   /** STATUS of watched folders between IDLE periods. */
   folderPollMs: number;
+  /** New mail within this long of the last round of new mail waits until then (new-mail-pace.ts). */
+  newMailPaceMs: number;
 }
 
 /** Detection bound of a silent link: heartbeat + one tick + the probe deadline = 4.5 min < 5 min. */
@@ -81,6 +84,7 @@ export const DEFAULT_TUNING: SessionTuning = {
   socketTimeoutMs: 5 * 60_000,
   maxIdleTimeMs: 10 * 60_000,
   folderPollMs: 2 * 60_000,
+  newMailPaceMs: 1_000,
 };
 
 export interface SessionStatus {
@@ -145,6 +149,7 @@ export class AccountSession extends EventEmitter {
   private needsSnapshot = true;
   private running: Promise<void> | null = null;
   private pending = emptyPending();
+  private readonly newMailPace: NewMailPace;
   /** Closes the connection being set up (stop() must not let a login finish after it). */
   private abortConnect: (() => Promise<void>) | null = null;
 
@@ -157,6 +162,7 @@ export class AccountSession extends EventEmitter {
     super();
     this.clock = deps.clock ?? systemClock;
     this.tuning = { ...DEFAULT_TUNING, ...deps.tuning };
+    this.newMailPace = new NewMailPace(this.tuning.newMailPaceMs);
     this.liveness = new LivenessWatch({
       clock: this.clock,
       heartbeatMs: this.tuning.heartbeatMs,
@@ -507,13 +513,20 @@ export class AccountSession extends EventEmitter {
     if (change.flag) pending.flags.set(change.flag[0], change.flag[1]);
     if (pending.queued) return;
     pending.queued = true;
-    void this.enqueue('server changes', () => this.applyPending()).catch(() => undefined);
+    const handle = () => void this.enqueue('server changes', () => this.applyPending()).catch(() => undefined);
+    // A burst of new mail is handled a round a pace (new-mail-pace.ts), with what else came meanwhile.
+    const wait = change.exists ? this.newMailPace.wait(this.clock.now()) : 0;
+    if (wait > 0) this.clock.setTimeout(handle, wait);
+    else handle();
   }
 
   private async applyPending(): Promise<void> {
     const { exists, refresh, flags } = this.pending;
     this.pending = emptyPending();
-    if (exists) await this.onExists();
+    if (exists) {
+      this.newMailPace.roundStarted(this.clock.now());
+      await this.onExists();
+    }
     if (refresh) return this.refreshSelected();
     const mailbox = this.requireClient().mailbox;
     const view = mailbox ? this.views.get(mailbox.path) : undefined;

@@ -6,7 +6,7 @@
 import type { HelperPaths } from '../store/paths';
 import type { CommandResult, CommandRunner } from './command-runner';
 import { serviceTarget, type ManagerCommand, type ServiceTarget } from './service-targets';
-import { pathsFor, serviceSpec, type ServicePlatform, type ServiceSpec } from './service-spec';
+import { pathsFor, serviceSpec, type HelperLauncher, type ServicePlatform, type ServiceSpec } from './service-spec';
 
 export interface ServiceFs {
   /** undefined when the file does not exist. */
@@ -24,8 +24,7 @@ export interface ServiceEnv {
   uid: number;
   /** The login user, as the Windows task names it (DOMAIN\user). */
   user: string;
-  nodePath: string;
-  packageRoot: string;
+  launcher: HelperLauncher;
   paths: HelperPaths;
   run: CommandRunner;
   fs: ServiceFs;
@@ -50,8 +49,7 @@ function resolveService(env: ServiceEnv): { spec: ServiceSpec; target: ServiceTa
   const home = env.env.MAIL_NOTIFIER_HOME;
   const spec = serviceSpec({
     platform,
-    nodePath: env.nodePath,
-    packageRoot: env.packageRoot,
+    launcher: env.launcher,
     paths: env.paths,
     user: env.user,
     ...(home ? { notifierHome: pathsFor(platform).resolve(home) } : {}),

@@ -14,7 +14,7 @@ export interface ServiceSpec {
   /** The systemd unit's and the Windows task's name; the launchd label is derived from it. */
   name: string;
   description: string;
-  /** Absolute path of node. */
+  /** Absolute path of node, or of the helper's single executable. */
   program: string;
   args: string[];
   env: Record<string, string>;
@@ -34,12 +34,16 @@ export interface ServiceSpec {
 export const SERVICE_NAME = 'mail-notifier-helper';
 export const RESTART_POLICY = { delaySec: 60, windowSec: 3600, maxRestarts: 5 } as const;
 
+/**
+ * How the helper running now was started, so the service starts it the same way: node (its path)
+ * with the helper's flags and the package's helper/bin.mjs, or the single executable that needs no
+ * Node (scripts/build-sea.mjs), which sets those flags itself.
+ */
+export type HelperLauncher = { kind: 'node'; nodePath: string; packageRoot: string } | { kind: 'executable'; path: string };
+
 export interface ServiceSpecInput {
   platform: ServicePlatform;
-  /** Absolute path of the node binary that runs the helper now. */
-  nodePath: string;
-  /** The package root, the folder holding helper/bin.mjs. */
-  packageRoot: string;
+  launcher: HelperLauncher;
   paths: HelperPaths;
   /** MAIL_NOTIFIER_HOME, already absolute, when set: the service must use the same files. */
   notifierHome?: string;
@@ -52,23 +56,27 @@ export function pathsFor(platform: ServicePlatform): typeof posix {
 
 export function serviceSpec(input: ServiceSpecInput): ServiceSpec {
   const path = pathsFor(input.platform);
-  const bin = path.join(input.packageRoot, 'helper', 'bin.mjs');
+  const { launcher } = input;
+  // Node's flags for the helper: its memory settings (docs/ARCHITECTURE.md, "Running the helper").
+  const [program, launch, workingDir] =
+    launcher.kind === 'node'
+      ? [launcher.nodePath, [...HELPER_NODE_FLAGS, path.join(launcher.packageRoot, 'helper', 'bin.mjs')], launcher.packageRoot]
+      : [launcher.path, [], path.dirname(launcher.path)];
   const output = path.join(input.paths.logDir, 'helper.log');
   const helperLog = path.join(input.paths.logDir, 'helper.err.log');
   const spec: ServiceSpec = {
     name: SERVICE_NAME,
     description: 'Mail notifier helper: one IMAP IDLE connection per account for the browser extension',
-    program: input.nodePath,
+    program,
     // No demo mailbox at login: until an account is added the extension should say so, not show fake mail.
-    // Node's flags for the helper: its memory settings (docs/ARCHITECTURE.md, "Running the helper").
-    args: [...HELPER_NODE_FLAGS, bin, 'start', '--no-demo', '--log-file', helperLog],
+    args: [...launch, 'start', '--no-demo', '--log-file', helperLog],
     env: input.notifierHome ? { MAIL_NOTIFIER_HOME: input.notifierHome } : {},
-    workingDir: input.packageRoot,
+    workingDir,
     restart: { ...RESTART_POLICY },
     logs: { stdout: output, stderr: output, helper: helperLog },
     user: input.user,
   };
-  const paths = [spec.program, spec.workingDir, bin, ...Object.values(spec.env), ...Object.values(spec.logs)];
+  const paths = [spec.program, spec.workingDir, ...launch.filter((arg) => !arg.startsWith('--')), ...Object.values(spec.env), ...Object.values(spec.logs)];
   for (const value of paths) {
     if (!path.isAbsolute(value)) throw new Error(`The service needs absolute paths, not ${JSON.stringify(value)}.`);
     // A line break would end the unit file's line or split the task's command: refuse, never mangle.

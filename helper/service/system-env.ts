@@ -1,7 +1,8 @@
-/** The real system for the service commands: this process's platform, user, files and node. */
+/** The real system for the service commands: this process's platform, user, files and how it was started. */
 import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { homedir, userInfo } from 'node:os';
 import { dirname } from 'node:path';
+import { isSea } from 'node:sea';
 import { PACKAGE_ROOT } from '../package-root';
 import { readRuntimeStatus } from '../runtime-status';
 import type { HelperPaths } from '../store/paths';
@@ -38,8 +39,8 @@ export function systemServiceEnv(paths: HelperPaths): ServiceEnv {
     env: process.env,
     uid,
     user: process.env.USERDOMAIN ? `${process.env.USERDOMAIN}\\${username}` : username,
-    nodePath: process.execPath,
-    packageRoot: PACKAGE_ROOT,
+    // In the single executable, execPath is the executable itself (and PACKAGE_ROOT the folder it unpacked into).
+    launcher: isSea() ? { kind: 'executable', path: process.execPath } : { kind: 'node', nodePath: process.execPath, packageRoot: PACKAGE_ROOT },
     paths,
     run: runCommand,
     fs: nodeFs,

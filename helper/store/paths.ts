@@ -23,3 +23,12 @@ export function helperPaths(env: NodeJS.ProcessEnv = process.env): HelperPaths {
   const paths = envPaths('mail-notifier', { suffix: '' });
   return { configDir: paths.config, stateDir: paths.data, logDir: paths.log };
 }
+
+/**
+ * Where the single executable (helper/sea) unpacks the files it carries: a cache, since it can
+ * always unpack them again. Under MAIL_NOTIFIER_HOME with everything else when that is set.
+ */
+export function unpackRoot(env: NodeJS.ProcessEnv = process.env): string {
+  const home = env.MAIL_NOTIFIER_HOME;
+  return home ? join(resolve(home), 'runtime') : join(envPaths('mail-notifier', { suffix: '' }).cache, 'runtime');
+}

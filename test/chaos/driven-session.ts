@@ -52,6 +52,8 @@ export interface DrivenSessionOptions {
   link: LinkGauge;
   seed: number;
   testFile: string;
+  /** Changes to the shipped tuning, for a scenario that needs one (it says why). */
+  tuning?: Partial<SessionTuning>;
   /** An existing state dir (kept); by default a fresh temp dir, deleted by stop(). */
   stateDir?: string;
 }
@@ -120,14 +122,14 @@ export class DrivenSession {
   }
 
   /** The session of a chaos world's account, through the world's fault-injecting proxy. */
-  static inWorld(world: World, opts: Pick<DrivenSessionOptions, 'seed' | 'testFile' | 'stateDir'>): Promise<DrivenSession> {
+  static inWorld(world: World, opts: Pick<DrivenSessionOptions, 'seed' | 'testFile' | 'stateDir' | 'tuning'>): Promise<DrivenSession> {
     return DrivenSession.start({ host: world.proxy.host, port: world.proxy.port, user: world.user, pass: world.pass, link: world.proxy, ...opts });
   }
 
   static async start(opts: DrivenSessionOptions): Promise<DrivenSession> {
     const stateDir = opts.stateDir ?? (await mkdtemp(join(tmpdir(), 'mn-chaos-state-')));
     // The shipped tuning: the clock is virtual, so the real bounds cost no real time.
-    const tuning = DEFAULT_TUNING;
+    const tuning = { ...DEFAULT_TUNING, ...opts.tuning };
     const clock = new VirtualClock(START_WALL, (ms) => ms === tuning.commandTimeoutMs || ms === tuning.connectTimeoutMs);
     const policy = new LoginPolicy({
       store: new FilePolicyStore({ stateDir, accountId: ACCOUNT_ID }),

@@ -1,5 +1,5 @@
 /**
- * The real helper as a user runs it: `node <node-flags> helper/bin.mjs start` in a child process, with its own
+ * The real helper as a user runs it: `node <node-flags> helper/bin.mjs start` (or the single executable) in a child process, with its own
  * MAIL_NOTIFIER_HOME. Its log (stderr: JSON lines, as stderr is not a terminal) is kept in
  * test-artifacts/logs, which the suite-wide secret check reads; stdout is what the user reads (the
  * pairing code) and is only searched.
@@ -61,11 +61,28 @@ export function runHelperCommand(home: string, args: string[], ms = 20_000): Pro
   return withTimeout(new Promise((resolve) => child.on('close', (code) => resolve({ code, out, err }))), ms, `helper ${args.join(' ')}`);
 }
 
-export async function startHelperProcess(opts: { home: string; port: number; name: string; demo?: boolean; env?: Record<string, string> }): Promise<HelperProcess> {
+export interface HelperProcessOptions {
+  home: string;
+  port: number;
+  name: string;
+  demo?: boolean;
+  env?: Record<string, string>;
+  /**
+   * The helper's single executable (scripts/build-sea.mjs) to run instead of node and bin.mjs. It
+   * gets nothing of this process's environment (no PATH, no NODE_OPTIONS) beyond `env`: it is
+   * started as on a machine without Node.
+   */
+  executable?: string;
+}
+
+export async function startHelperProcess(opts: HelperProcessOptions): Promise<HelperProcess> {
   mkdirSync(LOGS, { recursive: true });
   const log = createWriteStream(join(LOGS, `helper-${opts.name}.log`), { flags: 'a' });
-  const args = [...HELPER_NODE_FLAGS, BIN, 'start', '--port', String(opts.port), ...(opts.demo ? [] : ['--no-demo'])];
-  const child: ChildProcess = spawn(process.execPath, args, { env: { ...process.env, ...opts.env, MAIL_NOTIFIER_HOME: opts.home } });
+  const command = ['start', '--port', String(opts.port), ...(opts.demo ? [] : ['--no-demo'])];
+  const env = { ...(opts.executable ? {} : process.env), ...opts.env, MAIL_NOTIFIER_HOME: opts.home };
+  const child: ChildProcess = opts.executable
+    ? spawn(opts.executable, command, { env })
+    : spawn(process.execPath, [...HELPER_NODE_FLAGS, BIN, ...command], { env });
   let text = '';
   const waiters = new Set<() => void>();
   const onData = (chunk: Buffer) => {

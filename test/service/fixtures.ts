@@ -29,8 +29,9 @@ export function fakeSystem(
     env: {},
     uid: 501,
     user: windows ? 'PC\\me' : 'me',
-    nodePath: windows ? 'C:\\Program Files\\nodejs\\node.exe' : '/usr/local/bin/node',
-    packageRoot: windows ? 'C:\\Users\\me\\mail notifier' : '/home/me/mail notifier',
+    launcher: windows
+      ? { kind: 'node', nodePath: 'C:\\Program Files\\nodejs\\node.exe', packageRoot: 'C:\\Users\\me\\mail notifier' }
+      : { kind: 'node', nodePath: '/usr/local/bin/node', packageRoot: '/home/me/mail notifier' },
     paths,
     run: async (program, args) => {
       const line = [program, ...args].join(' ');

@@ -42,7 +42,7 @@ function section(text: string, name: string): string[] {
 describe('systemd user unit', () => {
   it('quotes ExecStart so a path with spaces, % and $ reaches node unchanged, with the slow restart policy', async () => {
     const { env, files } = fakeSystem('linux', {
-      packageRoot: '/home/me/My $HOME 100% "mail"',
+      launcher: { kind: 'node', nodePath: '/usr/local/bin/node', packageRoot: '/home/me/My $HOME 100% "mail"' },
       env: { MAIL_NOTIFIER_HOME: '/home/me/mail home %h' },
     });
     await installService(env);
@@ -83,7 +83,7 @@ describe('systemd user unit', () => {
 describe('launchd agent', () => {
   it('is a well-formed plist with the program, environment, KeepAlive on failure only and a 60 s throttle', async () => {
     const { env, files } = fakeSystem('darwin', {
-      packageRoot: '/Users/me/Mail & <Notes>',
+      launcher: { kind: 'node', nodePath: '/usr/local/bin/node', packageRoot: '/Users/me/Mail & <Notes>' },
       env: { MAIL_NOTIFIER_HOME: '/Users/me/mail home' },
     });
     await installService(env);
@@ -130,19 +130,36 @@ describe('Windows task', () => {
   it('escapes the user name for XML and refuses a path cmd would expand', () => {
     const base = {
       platform: 'win32' as const,
-      nodePath: 'C:\\node\\node.exe',
       paths: { configDir: 'C:\\c', stateDir: 'C:\\s', logDir: 'C:\\l' },
       user: 'R&D\\me',
     };
-    expect(child(parseXml(renderWindowsTask(serviceSpec({ ...base, packageRoot: 'C:\\app' }))), 'Triggers', 'LogonTrigger', 'UserId').text).toBe('R&D\\me');
-    expect(() => renderWindowsTask(serviceSpec({ ...base, packageRoot: 'C:\\100%PATH%' }))).toThrow(/contains %/);
+    expect(child(parseXml(renderWindowsTask(serviceSpec({ ...base, launcher: { kind: 'node', nodePath: 'C:\\node\\node.exe', packageRoot: 'C:\\app' } }))), 'Triggers', 'LogonTrigger', 'UserId').text).toBe('R&D\\me');
+    expect(() => renderWindowsTask(serviceSpec({ ...base, launcher: { kind: 'executable', path: 'C:\\100%PATH%\\helper.exe' } }))).toThrow(/contains %/);
   });
 });
 
 describe('service spec', () => {
   it('refuses relative paths and line breaks instead of writing a broken file', () => {
-    const base = { platform: 'linux' as const, nodePath: '/usr/bin/node', paths: { configDir: '/c', stateDir: '/s', logDir: '/l' }, user: 'me' };
-    expect(() => serviceSpec({ ...base, packageRoot: 'relative/dir' })).toThrow(/absolute/);
-    expect(() => serviceSpec({ ...base, packageRoot: '/home/me/x\nExecStartPre=/bin/evil' })).toThrow(/control character/);
+    const base = { platform: 'linux' as const, paths: { configDir: '/c', stateDir: '/s', logDir: '/l' }, user: 'me' };
+    const node = (packageRoot: string) => ({ ...base, launcher: { kind: 'node' as const, nodePath: '/usr/bin/node', packageRoot } });
+    expect(() => serviceSpec(node('relative/dir'))).toThrow(/absolute/);
+    expect(() => serviceSpec(node('/home/me/x\nExecStartPre=/bin/evil'))).toThrow(/control character/);
+    expect(() => serviceSpec({ ...base, launcher: { kind: 'executable', path: 'mail-notifier-helper' } })).toThrow(/absolute/);
+  });
+
+  it('runs the single executable itself, from its folder, with no node and no flags (it sets them itself)', async () => {
+    const exe = (platform: 'linux' | 'darwin' | 'win32', path: string) =>
+      serviceSpec({ platform, launcher: { kind: 'executable', path }, paths: { configDir: '/c', stateDir: '/s', logDir: '/l' }, user: 'me' });
+    expect(exe('linux', '/home/me/bin/mail-notifier-helper-0.1.0-linux-x64')).toMatchObject({
+      program: '/home/me/bin/mail-notifier-helper-0.1.0-linux-x64',
+      args: ['start', '--no-demo', '--log-file', '/l/helper.err.log'],
+      workingDir: '/home/me/bin',
+    });
+    expect(exe('win32', 'C:\\Users\\me\\Downloads\\helper.exe')).toMatchObject({ args: ['start', '--no-demo', '--log-file', '\\l\\helper.err.log'], workingDir: 'C:\\Users\\me\\Downloads' });
+    const { env, files } = fakeSystem('linux', { launcher: { kind: 'executable', path: '/opt/mail notifier/helper' } });
+    await installService(env);
+    const unit = files.get('/home/me/.config/systemd/user/mail-notifier-helper.service')!.toString('utf8');
+    expect(systemdWords(section(unit, 'Service').find((l) => l.startsWith('ExecStart='))!.slice(10))).toEqual(['/opt/mail notifier/helper', 'start', '--no-demo', '--log-file', '/home/me/.local/state/mail-notifier/helper.err.log']);
+    expect(section(unit, 'Service')).toContain('WorkingDirectory=/opt/mail notifier');
   });
 });

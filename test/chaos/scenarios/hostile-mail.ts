@@ -64,7 +64,9 @@ export async function hostileMail(p: HostileMailParams, testFile: string): Promi
   const onUnhandled = (reason: unknown) => unhandled.push(reason instanceof Error ? reason.message : String(reason));
   process.on('unhandledRejection', onUnhandled);
   const world = await startWorld(undefined, undefined, p.profile);
-  const s = await DrivenSession.inWorld(world, { seed: p.seed, testFile });
+  // Each message is waited for in real time while the virtual clock stands still: new mail paced
+  // behind the last round (NewMailPace) would wait for virtual time that never passes here.
+  const s = await DrivenSession.inWorld(world, { seed: p.seed, testFile, tuning: { newMailPaceMs: 0 } });
   const corpus = hostileCorpus();
   const appended: number[] = [];
   const latencies: number[] = [];
