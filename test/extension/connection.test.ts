@@ -196,7 +196,7 @@ describe('helper connection: staying alive', () => {
       delays.push(t.clock.pending()[0]);
       await t.clock.advance(t.clock.pending()[0]);
     }
-    expect(delays).toEqual([1000, 2000, 4000, 8000, 16000, 30000, 30000]);
+    expect(delays).toEqual([1000, 2000, 4000, 5000, 5000, 5000, 5000]);
     // "Down" stays down between tries instead of flickering to "connecting".
     expect(t.phases().filter((p) => p === 'connecting')).toHaveLength(1);
   });
