@@ -41,6 +41,7 @@ import { runDoctor, systemDoctorDeps } from './doctor/run-doctor';
 import { formatChecks } from './doctor/check-result';
 import { HELPER_VERSION } from './version';
 import { DEFAULT_HELPER_PORT } from '../protocol';
+import { helperCommand } from './command-name';
 
 const USAGE = `mail-notifier helper ${HELPER_VERSION}
 
@@ -153,11 +154,11 @@ async function start(paths: HelperPaths, portArg: string | undefined, demo: bool
     // the helper runs on, its accounts say why, and this says why there is no code.
     const created = await helper.pairing.create().catch((err: unknown) => {
       if (!(err instanceof StorageError)) throw err;
-      logger.error(`No pairing code: ${err.message} Then run \`npm run helper pair\`.`);
+      logger.error(`No pairing code: ${err.message} Then run \`${helperCommand('pair')}\`.`);
       return null;
     });
     if (created) {
-      console.log(`\nNo browser is paired yet. In the extension's settings page enter:\n  helper address  127.0.0.1:${helper.port}\n  pairing code    ${created.code}   (valid 10 minutes; \`npm run helper pair\` makes a new one)\n`);
+      console.log(`\nNo browser is paired yet. In the extension's settings page enter:\n  helper address  127.0.0.1:${helper.port}\n  pairing code    ${created.code}   (valid 10 minutes; \`${helperCommand('pair')}\` makes a new one)\n`);
     }
   }
   await stopAsked;
@@ -172,7 +173,7 @@ async function pair(paths: HelperPaths): Promise<void> {
   const { code, expiresAt } = await new PairingCodes({ file: pairingFile(paths) }).create();
   const running = await readRuntimeStatus(paths.stateDir);
   console.log(`Pairing code: ${code}  (single use, valid until ${new Date(expiresAt).toLocaleTimeString()})`);
-  console.log(running ? `Enter it in the extension's settings page (helper at 127.0.0.1:${running.port}).` : 'The helper is not running: start it with `npm run helper start`.');
+  console.log(running ? `Enter it in the extension's settings page (helper at 127.0.0.1:${running.port}).` : `The helper is not running: start it with \`${helperCommand('start')}\`.`);
 }
 
 async function status(paths: HelperPaths): Promise<void> {
@@ -190,7 +191,7 @@ async function status(paths: HelperPaths): Promise<void> {
     const live = running?.accounts.find((a) => a.id === account.id);
     const state = live ? `${live.state}${live.stateReason ? ` (${live.stateReason})` : ''}, ${live.unreadCount} unread` : 'not running';
     console.log(`- ${accountName(account.id, account.label)}: ${account.username} on ${account.host}${'port' in account ? `:${account.port}` : ''} — ${state}`);
-    if (live?.state === 'auth-failed') console.log(`    → \`npm run helper retry ${account.id}\` logs in once, or enter a new password in the settings`);
+    if (live?.state === 'auth-failed') console.log(`    → \`${helperCommand(`retry ${account.id}`)}\` logs in once, or enter a new password in the settings`);
   }
 }
 
@@ -253,7 +254,7 @@ async function retry(paths: HelperPaths, accountId: string | undefined): Promise
     await policy.load();
     const result = await policy.userRetry();
     if (!result.ok) throw new UserError(`${result.reason} You can retry from ${new Date(result.retryAfter).toLocaleTimeString()}.`);
-    console.log(`Retry recorded: ${accountId} logs in once when the helper starts (\`npm run helper start\`, or the service).`);
+    console.log(`Retry recorded: ${accountId} logs in once when the helper starts (\`${helperCommand('start')}\`, or the service).`);
   } finally {
     await lock.release();
   }

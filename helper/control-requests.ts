@@ -10,6 +10,7 @@ import { readdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import * as v from 'valibot';
 import { ensureDir, readJson, writeJsonAtomic } from './store/atomic-file';
+import { helperCommand } from './command-name';
 
 const RequestSchema = v.strictObject({ type: v.literal('retry-login'), accountId: v.pipe(v.string(), v.maxLength(128)) });
 export type ControlRequest = v.InferOutput<typeof RequestSchema>;
@@ -110,7 +111,7 @@ export async function sendControlRequest(stateDir: string, request: ControlReque
   await rm(replyPath, { force: true }).catch(() => undefined);
   if (reply === undefined) {
     await rm(join(dir, `${id}.request.json`), { force: true }).catch(() => undefined);
-    throw new Error(`The helper did not answer within ${timeoutMs / 1000} s. Is it still running? \`npm run helper status\` tells.`);
+    throw new Error(`The helper did not answer within ${timeoutMs / 1000} s. Is it still running? \`${helperCommand('status')}\` tells.`);
   }
   const parsed = v.safeParse(ReplySchema, reply);
   if (!parsed.success) throw new Error('The helper answered something this command does not understand: are both the same version?');

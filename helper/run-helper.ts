@@ -17,6 +17,7 @@ import { TokenStore } from './server/tokens';
 import { RuntimeStatusWriter } from './runtime-status';
 import { ControlInbox } from './control-requests';
 import { HELPER_VERSION } from './version';
+import { helperCommand } from './command-name';
 
 export interface RunningHelper {
   port: number;
@@ -107,7 +108,7 @@ async function runLocked(options: RunHelperOptions, lock: InstanceLock): Promise
   // `helper retry ACCOUNT` from another terminal, while this one runs.
   const inbox = await ControlInbox.open(paths.stateDir, async (request) => {
     await registry.retryLogin(request.accountId);
-    return { ok: true, message: `Retry accepted: ${request.accountId} logs in once now (\`npm run helper logins ${request.accountId}\` shows how it went).` };
+    return { ok: true, message: `Retry accepted: ${request.accountId} logs in once now (\`${helperCommand(`logins ${request.accountId}`)}\` shows how it went).` };
   }).catch((err: unknown) => {
     // A full or read-only disk: the helper runs on; only `helper retry` from a terminal cannot reach it.
     logger.warn(`\`helper retry\` cannot reach this helper: ${err instanceof Error ? err.message : String(err)}`);

@@ -10,6 +10,7 @@ import type { PolicyState } from '../policy/types';
 import type { AccountConfig } from '../store/config';
 import { relativeTime, type CheckResult } from './check-result';
 import type { ImapProbeResult } from './imap-probe';
+import { helperCommand } from '../command-name';
 
 type Account = Pick<AccountConfig, 'id' | 'kind' | 'host' | 'port' | 'tls'>;
 
@@ -48,14 +49,14 @@ export function loginCheck(account: Account, state: PolicyState, live: AccountSt
   const title = `${account.id} login`;
   const use = budgetUse(state, now);
   const budget = `${use.lastHour}/${POLICY_LIMITS.loginsPerHour} logins in the last hour, ${use.lastDay}/${POLICY_LIMITS.loginsPerDay} in 24 h`;
-  const logins = `\`npm run helper logins ${account.id}\` lists every attempt`;
+  const logins = `\`${helperCommand(`logins ${account.id}`)}\` lists every attempt`;
   const decision = decide(state, now);
   if (decision.kind === 'blocked' && state.authFailed?.unknown) {
     return {
       ok: false,
       title,
       detail: `the last login (${relativeTime(state.authFailed.at, now)}) was cut short before the server answered, so it may have been refused; not retried until you act; ${budget}`,
-      fix: `\`npm run helper retry ${account.id}\` logs in once (or "Retry login" in the extension settings); if that is refused too, enter a new password`,
+      fix: `\`${helperCommand(`retry ${account.id}`)}\` logs in once (or "Retry login" in the extension settings); if that is refused too, enter a new password`,
     };
   }
   if (decision.kind === 'blocked') {

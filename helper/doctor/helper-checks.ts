@@ -8,6 +8,7 @@ import type { TokenInfo } from '../server/tokens';
 import type { HelperConfig } from '../store/config';
 import type { SecretStore } from '../store/secrets';
 import { relativeTime, type CheckResult } from './check-result';
+import { helperCommand } from '../command-name';
 
 export type PortState = 'free' | 'in-use' | { error: string };
 export type PortProbe = (port: number) => Promise<PortState>;
@@ -31,7 +32,7 @@ export async function helperCheck(running: RuntimeStatus | undefined, port: numb
       ok: false,
       title,
       detail: `not running (port ${port} is free)`,
-      fix: 'start it with `npm run helper start`, or `npm run helper service install` to start it at each login',
+      fix: `start it with \`${helperCommand('start')}\`, or \`${helperCommand('service install')}\` to start it at each login`,
     };
   }
   if (state === 'in-use') {
@@ -42,7 +43,7 @@ export async function helperCheck(running: RuntimeStatus | undefined, port: numb
       fix: `find it with \`lsof -nP -iTCP:${port} -sTCP:LISTEN\` (Windows: \`netstat -ano | findstr ${port}\`) and stop it, or set another "port" in config.json and the same address in the extension settings`,
     };
   }
-  return { ok: false, title, detail: `not running, and port ${port} could not be checked (${state.error})`, fix: 'start it with `npm run helper start` and read what it says' };
+  return { ok: false, title, detail: `not running, and port ${port} could not be checked (${state.error})`, fix: `start it with \`${helperCommand('start')}\` and read what it says` };
 }
 
 /** The file store works: where no keychain answers it is a warning with its reason, never a failure. */
@@ -64,7 +65,7 @@ export function configCheck(loaded: { config: HelperConfig } | { error: string }
   }
   const count = loaded.config.accounts.length;
   if (count === 0) {
-    return { ok: false, title, detail: 'no account yet', fix: "add one in the extension's settings page, or with `npm run helper account add` while the helper is stopped" };
+    return { ok: false, title, detail: 'no account yet', fix: `add one in the extension's settings page, or with \`${helperCommand('account add')}\` while the helper is stopped` };
   }
   return { ok: true, title, detail: `config.json loaded, ${count} account${count === 1 ? '' : 's'}` };
 }
@@ -73,7 +74,7 @@ export function extensionCheck(tokens: readonly TokenInfo[], running: RuntimeSta
   const title = 'Extension';
   const address = `127.0.0.1:${running?.port ?? port}`;
   if (tokens.length === 0) {
-    return { ok: false, title, detail: 'no browser is paired', fix: `run \`npm run helper pair\` and enter the code and the address ${address} in the extension's settings page` };
+    return { ok: false, title, detail: 'no browser is paired', fix: `run \`${helperCommand('pair')}\` and enter the code and the address ${address} in the extension's settings page` };
   }
   const last = tokens.filter((t) => t.lastUsedAt !== undefined).sort((a, b) => b.lastUsedAt! - a.lastUsedAt!)[0];
   const lastWords = last ? `last connection ${relativeTime(last.lastUsedAt!, now)} (${last.label})` : 'never connected';
@@ -85,7 +86,7 @@ export function extensionCheck(tokens: readonly TokenInfo[], running: RuntimeSta
     title,
     detail: `${tokens.length} paired, none connected now; ${lastWords}`,
     fix: running
-      ? `open the browser with the extension; if it stays disconnected, check the helper address (${address}) in its settings and that it is still paired (\`npm run helper tokens\`)`
+      ? `open the browser with the extension; if it stays disconnected, check the helper address (${address}) in its settings and that it is still paired (\`${helperCommand('tokens')}\`)`
       : 'start the helper (see above): the extension reconnects by itself',
   };
 }

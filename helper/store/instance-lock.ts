@@ -10,6 +10,7 @@ import { createHash } from 'node:crypto';
 import { realpath, unlink } from 'node:fs/promises';
 import { connect, createServer, type Server } from 'node:net';
 import { join } from 'node:path';
+import { helperCommand } from '../command-name';
 
 export interface InstanceLock {
   release(): Promise<void>;
@@ -22,7 +23,7 @@ export class AlreadyRunningError extends Error {
   ) {
     super(
       `The helper is already running (pid ${pid ?? 'unknown'}) with the settings in ${configDir}: only one may run per settings folder. `
-        + 'To pair another browser with it, run `npm run helper pair`; to restart it, stop that one first.',
+        + `To pair another browser with it, run \`${helperCommand('pair')}\`; to restart it, stop that one first.`,
     );
     this.name = 'AlreadyRunningError';
   }

@@ -9,7 +9,7 @@
 import { spawnSync } from 'node:child_process';
 import { chmod, mkdir, mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { DEMO_ACCOUNT_ID } from '../../helper/accounts/registry';
 import { PROTOCOL_VERSION, type SnapshotMessage } from '../../protocol';
@@ -49,6 +49,8 @@ it('starts without node, pairs with the code it prints and serves the demo mailb
   const home = join(dir, 'home');
   helper = await startHelperProcess({ home, port: await freePort(), name: 'executable', demo: true, executable: exe, env });
   const [, code] = await helper.waitForOutput(/pairing code\s+(\S+)/);
+  // Its hints name the command as this user runs it: the executable itself, not `npm run helper`.
+  expect(helper.output()).toContain(`\`${basename(exe)} pair\` makes a new one`);
   recordSecret(code);
   client = await connect(helper.port);
   const paired = await client.request({ type: 'pair', protocol: PROTOCOL_VERSION, code, clientName: 'executable test' });
