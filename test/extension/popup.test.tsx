@@ -1,4 +1,5 @@
 // @vitest-environment happy-dom
+import './english';
 import { cleanup, fireEvent, render, screen, within } from '@testing-library/preact';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { Popup } from '../../components/Popup';
@@ -19,6 +20,7 @@ function intents(): PopupIntents & Record<string, ReturnType<typeof vi.fn>> {
     archive: vi.fn(),
     remove: vi.fn(),
     markAllRead: vi.fn(),
+    retryLogin: vi.fn(),
     openWebmail: vi.fn(),
     openSettings: vi.fn(),
     retry: vi.fn(),
@@ -58,9 +60,9 @@ describe('popup list', () => {
     expect(groups.map((g) => g.getAttribute('aria-label'))).toEqual(['iCloud: 2 unread', 'Work: 1 unread']);
     const rows = within(groups[0]).getAllByRole('button', { name: /Sender/ });
     expect(rows.map((r) => r.getAttribute('aria-label'))).toEqual(['Sender 9: Subject 9', 'Sender 3: Subject 3']);
-    expect(rows[0].textContent).toContain('5 min ago');
+    expect(rows[0].textContent).toContain('5 min. ago');
     expect(rows[0].textContent).toContain('Snippet 9');
-    expect(rows[1].textContent).toContain('3 h ago');
+    expect(rows[1].textContent).toContain('3 hr. ago');
     expect(within(groups[1]).getByRole('button', { name: 'Sender 5: (no subject)' })).toBeTruthy();
     // iCloud has webmail; the other account has none configured, so no button.
     expect(screen.getByRole('button', { name: 'Open iCloud in webmail' })).toBeTruthy();
@@ -159,20 +161,28 @@ describe('popup states', () => {
     expect(screen.getByText(/No unread mail/)).toBeTruthy();
   });
 
-  it('password rejected: never looks like an empty inbox, says what to do, leads to the settings', () => {
-    const { on, container } = show({ status: { kind: 'ok' }, accounts: [acct({ state: 'auth-failed', stateReason: 'iCloud refused the app-specific password.' })] });
+  it('sign-in stopped: never looks like an empty inbox, gives the helper’s reason, retries in one click or leads to the settings', () => {
+    const cutShort = 'The last login was cut short before the server answered (the helper was stopped), so the password may have been refused.';
+    const { on, container } = show({ status: { kind: 'ok' }, accounts: [acct({ state: 'auth-failed', stateReason: cutShort })] });
     expect(screen.queryByText(/No unread mail/)).toBeNull();
     const alert = screen.getByRole('alert');
-    expect(alert.textContent).toContain('Password rejected — action needed.');
-    expect(alert.textContent).toContain('iCloud refused the app-specific password.');
+    // Neutral words: a login cut short is not a rejected password, and the reason says which.
+    expect(alert.textContent).toContain('Sign-in stopped — your action is needed');
+    expect(alert.textContent).not.toMatch(/password rejected/i);
+    expect(alert.textContent).toContain(cutShort);
+    fireEvent.click(within(alert).getByRole('button', { name: 'Retry login' }));
+    expect(on.retryLogin).toHaveBeenCalledWith('icloud');
     fireEvent.click(within(alert).getByRole('button', { name: 'Fix in settings' }));
     expect(on.openSettings).toHaveBeenCalled();
     expectNamedControls(container);
+    cleanup();
+    show({ status: { kind: 'ok' }, accounts: [acct({ state: 'auth-failed', stateReason: cutShort, retrying: true })] });
+    expect((screen.getByRole('button', { name: 'Signing in…' }) as HTMLButtonElement).disabled).toBe(true);
   });
 
   it('paused: tells when the next try is', () => {
-    show({ status: { kind: 'ok' }, accounts: [acct({ state: 'backoff', stateReason: 'Network unreachable.', until: NOW + 4 * 60_000 })] });
-    expect(screen.getByText(/Paused\. Network unreachable\. Next try in 4 min\./)).toBeTruthy();
+    const { container } = show({ status: { kind: 'ok' }, accounts: [acct({ state: 'backoff', stateReason: 'Network unreachable.', until: NOW + 4 * 60_000 })] });
+    expect(container.querySelector('.notice.waiting')?.textContent).toBe('Paused. Network unreachable. Next try in 4 minutes.');
   });
 
   it('while connecting, shows the cached list with a note', () => {
@@ -216,7 +226,7 @@ describe('message view', () => {
     expect(links[0].getAttribute('target')).toBe('_blank');
     expect(links[0].getAttribute('rel')).toBe('noopener noreferrer');
     expect(screen.getByRole('heading', { level: 1 }).textContent).toBe('<b>Hi</b>');
-    expect(container.textContent).toContain('This message is long; the rest is in webmail.');
+    expect(container.textContent).toContain('The rest of this message is in webmail.');
   });
 
   it('offers back, read/unread, archive, delete and webmail, by button and by key', () => {

@@ -1,4 +1,5 @@
 // @vitest-environment happy-dom
+import './english';
 import 'fake-indexeddb/auto';
 import { cleanup, fireEvent, render, screen, within } from '@testing-library/preact';
 import { afterEach, describe, expect, it, vi } from 'vitest';
@@ -70,7 +71,7 @@ describe('settings: adding an account', () => {
       username: 'me@icloud.com',
       password: 'abcd-efgh-ijkl-mnop',
     });
-    expect(screen.getByText(/Signed in and saved "iCloud"/).getAttribute('role')).toBe('status');
+    expect(screen.getByText(/Signed in and saved “iCloud”/).getAttribute('role')).toBe('status');
   });
 
   it("clears the password even when the helper refuses it, and shows the helper's words", async () => {
@@ -202,7 +203,9 @@ describe('settings: accounts', () => {
     });
     render(<Settings snapshot={snap([failed])} now={NOW} on={on} />);
     const card = screen.getByRole('region', { name: 'Account iCloud' });
-    expect(card.textContent).toContain('Password rejected — action needed.');
+    // Neutral words (a login cut short lands here too); the helper's reason says which it was.
+    expect(card.textContent).toContain('Sign-in stopped — your action is needed');
+    expect(card.textContent).not.toContain('Password rejected');
     expect(card.textContent).toContain('iCloud rejected the password at 11:58.');
     fireEvent.click(within(card).getByRole('button', { name: 'Retry login' }));
     expect(on.retryLogin).toHaveBeenCalledWith('icloud');
@@ -288,7 +291,7 @@ describe('settings: archive and delete folders', () => {
     b.sockets.current.reply('list-folders', { folders: [{ path: 'INBOX' }, { path: 'Old' }] });
     await flush();
     expect(input('Archive moves mail to').value).toBe('Archive');
-    expect(document.body.textContent).toContain('"Archive" is not on the server yet: it is created when you save.');
+    expect(document.body.textContent).toContain('“Archive” is not on the server yet: it is created when you save.');
     type('Archive moves mail to', 'Kept');
     fireEvent.click(screen.getByLabelText('Delete permanently (cannot be undone)'));
     expect(screen.queryByLabelText('Trash folder')).toBeNull();
