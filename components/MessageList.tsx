@@ -104,13 +104,13 @@ function Row({ accountId, preview, selected, now, on }: { accountId: string; pre
             <bdi class={name ? 'address' : 'address from'} id={addressId}>
               {address ? compactAddress(address) : preview.fromCut ? t('addressNotRead') : name ? '' : t('unknownSender')}
             </bdi>
-            <time dateTime={new Date(preview.date).toISOString()}>{relativeDate(preview.date, now)}</time>
           </span>
           <span class="line">
             {(preview.subjectCut || preview.fromCut) && <span class="cut-tag">{t('cutTag')}</span>}
             <bdi class="subject">
               <MailText text={preview.subject.trim() || t('noSubject')} />
             </bdi>
+            <time dateTime={new Date(preview.date).toISOString()}>{relativeDate(preview.date, now)}</time>
           </span>
           {preview.snippet && (
             <bdi class="snippet">

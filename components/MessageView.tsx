@@ -31,7 +31,7 @@ function Person({ who }: { who: Address }) {
   const name = displayName(who);
   const address = who.address?.trim();
   return (
-    <span class="person">
+    <bdi class="person">
       {name && (
         <bdi class="name">
           <MailText text={name} />
@@ -44,15 +44,15 @@ function Person({ who }: { who: Address }) {
         </span>
       )}
       {!name && !address && t('unknownSender')}
-    </span>
+    </bdi>
   );
 }
 
 function Recipients({ body }: { body: Body }) {
   const [expanded, setExpanded] = useState(false);
   // Collapsing one or two names saves nothing: they are all shown then.
-  const collapse = !expanded && body.to.length > RECIPIENTS_SHOWN + 1;
-  const shown = collapse ? body.to.slice(0, RECIPIENTS_SHOWN) : body.to;
+  const collapsible = body.to.length > RECIPIENTS_SHOWN + 1;
+  const shown = collapsible && !expanded ? body.to.slice(0, RECIPIENTS_SHOWN) : body.to;
   const rest = body.toTotal - shown.length;
   // toCut: the To field went on beyond what the helper read, so there are more than it counted.
   const restWords = body.toCut
@@ -62,6 +62,7 @@ function Recipients({ body }: { body: Body }) {
     : rest > 0
       ? plural('moreRecipients', rest)
       : undefined;
+  // One toggle whose words change, so the keyboard focus stays on it.
   return (
     <p class="to">
       <span class="label">{t('toLabel')}</span>{' '}
@@ -71,14 +72,16 @@ function Recipients({ body }: { body: Body }) {
           <Person who={who} />
         </span>
       ))}{' '}
-      {restWords &&
-        (collapse ? (
-          <button type="button" class="link" aria-expanded="false" onClick={() => setExpanded(true)}>
-            {restWords}
+      {collapsible ? (
+        <>
+          {expanded && restWords && <span class="meta">{restWords} </span>}
+          <button type="button" class="link" aria-expanded={expanded} onClick={() => setExpanded(!expanded)}>
+            {expanded ? t('showFewer') : restWords}
           </button>
-        ) : (
-          <span class="meta">{restWords}</span>
-        ))}
+        </>
+      ) : (
+        restWords && <span class="meta">{restWords}</span>
+      )}
     </p>
   );
 }

@@ -54,11 +54,18 @@ export function Popup({ view, now, on }: Props) {
   // the reader and empty states keep it on the root so the keys still work.
   // A layout effect, run right after each render: a deferred one could focus the row of an older
   // render after quick keys, and that row's focus handler would move the selection back.
-  useLayoutEffect(() => {
+  const focusCurrent = () => {
     const rowsInDom = root.current ? [...root.current.querySelectorAll<HTMLElement>('[data-row]')] : [];
     const row = !reader && current ? rowsInDom.find((el) => el.dataset.row === current.id) : undefined;
     (row ?? root.current)?.focus();
-  }, [current?.id, reader === undefined, navigated]);
+  };
+  useLayoutEffect(focusCurrent, [current?.id, reader === undefined, navigated]);
+  // A focused control that went away (a row's action, "and 47 more" once expanded) leaves the
+  // focus on the page's body, where no key reaches the popup: it comes back here.
+  useLayoutEffect(() => {
+    const doc = root.current?.ownerDocument;
+    if (doc && (!doc.activeElement || doc.activeElement === doc.body)) focusCurrent();
+  });
 
   const onKeyDown = (event: KeyboardEvent) => {
     if (event.target instanceof HTMLInputElement || event.target instanceof HTMLTextAreaElement) return;

@@ -80,7 +80,7 @@ export function senderName(from: Address): string {
  * whole domain ("security-team-a…@attacker.test"), as the domain is what a spoofing display name
  * hides. The reader shows it whole.
  */
-export function compactAddress(address: string, max = 34): string {
+export function compactAddress(address: string, max = 30): string {
   if (address.length <= max) return address;
   const at = address.lastIndexOf('@');
   const domain = at >= 0 ? address.slice(at) : address.slice(-Math.floor(max / 2));

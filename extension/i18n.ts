@@ -28,7 +28,10 @@ export interface BrowserI18n {
 /**
  * The browser's catalogue. Dates follow the browser's own variant of the catalogue's language
  * (en-GB dates for an English catalogue in a British browser), never another language's: a
- * browser in a language not shipped reads the English catalogue, with English dates.
+ * browser in a language not shipped reads the English catalogue, with English dates. The
+ * direction is the catalogue's own: `@@bidi_dir` follows the browser's language, not the
+ * catalogue picked (an Arabic browser reads the English catalogue, left to right), and headless
+ * Chromium with --lang=he picks the Hebrew catalogue yet says ltr.
  */
 export function browserMessageSource(i18n: BrowserI18n): MessageSource {
   const catalogue = i18n.getMessage('catalogueLanguage') || 'en';
@@ -37,8 +40,7 @@ export function browserMessageSource(i18n: BrowserI18n): MessageSource {
   return {
     getMessage: (name, substitutions) => i18n.getMessage(name, substitutions),
     locale: sameLanguage ? ui : catalogue,
-    // The default (English) catalogue reads left to right even in a right-to-left browser.
-    dir: sameLanguage && i18n.getMessage('@@bidi_dir') === 'rtl' ? 'rtl' : 'ltr',
+    dir: i18n.getMessage('catalogueDirection') === 'rtl' ? 'rtl' : 'ltr',
   };
 }
 

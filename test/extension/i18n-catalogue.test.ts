@@ -12,6 +12,7 @@ import { describe, expect, it } from 'vitest';
 import { LOCALES, readCatalogue, type Catalogue } from './catalogue';
 
 const ROOT = resolve(import.meta.dirname, '../..');
+const RIGHT_TO_LEFT = new Set(['ar', 'fa', 'he', 'ur', 'yi']);
 const PLURAL = /^(.+)_(zero|one|two|few|many|other)$/;
 const english = readCatalogue('en');
 const pluralBases = new Set(Object.keys(english).flatMap((name) => name.match(PLURAL)?.[1] ?? []));
@@ -53,6 +54,7 @@ describe('the catalogues', () => {
       expect(entry.message.trim(), name).not.toBe('');
     }
     expect(catalogue.catalogueLanguage.message.replace('-', '_')).toBe(locale);
+    expect(catalogue.catalogueDirection.message).toBe(RIGHT_TO_LEFT.has(locale.split('_')[0]) ? 'rtl' : 'ltr');
   });
 
   it.each(LOCALES)('%s: has every message, with the plural forms of its language', (locale) => {
@@ -74,6 +76,9 @@ describe('the catalogues', () => {
       expect(used, `${locale} ${name}: ${entry.message}`).toEqual(wordsForNumber && !used.includes('count') ? wordsForNumber : placeholdersUsed(source.message));
       // A lone "$" would read as a placeholder: written "$$".
       expect(entry.message.replace(/\$\$|\$[A-Za-z0-9_]+\$/g, ''), name).not.toContain('$');
+      // WXT writes the messages into its generated types with String.replace, where "$`", "$'" and
+      // "$&" are replacement patterns: the build's type file came out broken.
+      expect(entry.message, name).not.toMatch(/\$[`'&]/);
     }
   });
 });

@@ -175,14 +175,14 @@ describe('settings: pairing and connection', () => {
 
   it('a paired browser whose helper is down is told to start it, not to pair again', () => {
     render(<Settings snapshot={snap([], { state: { connection: { phase: 'helper-down' }, accounts: [] } })} now={NOW} on={intents()} />);
-    expect(screen.getAllByRole('status')[0].textContent).toBe('Paired with the helper at 127.0.0.1:47913, which is not running. Start it with `npm start` (or `npm run helper start`).');
+    expect(screen.getAllByRole('status')[0].textContent).toBe('Paired with the helper at 127.0.0.1:47913, which is not running. Start it with “npm start” (or “npm run helper start”).');
     expect(screen.queryByLabelText('Pairing code')).toBeNull();
   });
 
   it('says how to start a helper that is not running, and shows a refused code in plain words', async () => {
     const on = intents({ pair: vi.fn(async () => Promise.reject(new UserError('Wrong pairing code.'))) });
     render(<Settings snapshot={snap([], { paired: false, state: { connection: { phase: 'helper-down' }, accounts: [] } })} now={NOW} on={on} />);
-    expect(document.body.textContent).toContain('The helper is not running at 127.0.0.1:47913. Start it with `npm start`');
+    expect(document.body.textContent).toContain('The helper is not running at 127.0.0.1:47913. Start it with “npm start”');
     type('Pairing code', '999999');
     fireEvent.click(screen.getByRole('button', { name: 'Pair' }));
     await flush();
