@@ -3,6 +3,7 @@
  * (a display name can claim to be anyone), the subject and the start of the text; its actions
  * (read, archive, delete) appear on hover, on focus and on the selected row.
  */
+import { useId } from 'preact/hooks';
 import { keyOf, messageKeyString, type MessageKey, type Preview } from '../protocol';
 import { accountHue, compactAddress, displayName, initialOf, relativeDate, senderName, untilText } from '../extension/format';
 import { formatNumber, plural, t } from '../extension/i18n';
@@ -75,7 +76,8 @@ function Row({ accountId, preview, selected, now, on }: { accountId: string; pre
   const name = displayName(preview.from);
   const address = preview.from.address?.trim();
   const key = keyOf(preview);
-  const addressId = `addr-${id}`;
+  // The row's key holds NUL separators, which make no usable id.
+  const addressId = useId();
   // The row's actions are reached by Tab from the selected row only; elsewhere the keys act on it.
   const tab = selected ? 0 : -1;
   return (

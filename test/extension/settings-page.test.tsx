@@ -11,6 +11,7 @@ import { settingsIntents } from '../../extension/settings-intents';
 import type { AccountView } from '../../extension/state';
 import type { AccountStatus } from '../../protocol';
 import { boot } from './background-harness';
+import { LOCALES, readCatalogue, useCatalogue } from './catalogue';
 import { account, flush } from './fakes';
 
 afterEach(cleanup);
@@ -301,5 +302,31 @@ describe('settings: archive and delete folders', () => {
     b.sockets.current.reply('update-account', { account: account({ kind: 'imap', id: 'work', label: 'Work', archiveFolder: 'Kept', deleteMode: 'expunge' }) });
     await flush();
     expect(screen.getByText('Saved: archive and delete use these now.')).toBeTruthy();
+  });
+});
+
+describe('settings in every language', () => {
+  afterEach(() => useCatalogue('en'));
+  // What t() shows for a name the catalogue lacks: the name itself (e.g. "helperConnection").
+  const names = new Set(Object.keys(readCatalogue('en')).flatMap((name) => [name, name.replace(/_[a-z]+$/, '')]).filter((n) => /[A-Z]/.test(n)));
+  const missing = (text: string) => text.split(/[^A-Za-z]+/).filter((word) => names.has(word));
+
+  it.each(LOCALES)('%s: every word comes from the catalogue', async (locale) => {
+    useCatalogue(locale, locale === 'he' ? 'rtl' : 'ltr');
+    const failed = account({ id: 'old', label: 'Old', state: 'auth-failed', stateReason: 'x', kind: 'imap', until: NOW + 7200_000 });
+    const snapshots = [
+      snap([account(), failed]),
+      snap([], { paired: false, state: { connection: { phase: 'helper-down' }, accounts: [] } }),
+      snap([], { paired: true, notificationsSupported: false, state: { connection: { phase: 'connecting' }, accounts: [] } }),
+    ];
+    for (const snapshot of snapshots) {
+      const { container } = render(<Settings snapshot={snapshot} now={NOW} on={intents()} />);
+      for (const button of screen.queryAllByRole('button', { name: /archiv|アーカイブ|ארכיון/i })) fireEvent.click(button);
+      await flush();
+      if (snapshot.state.connection.phase === 'connected') expect(container.querySelectorAll('datalist').length).toBe(2); // the folder forms are open
+      const spoken = [...container.querySelectorAll('[aria-label], [title], [placeholder]')].flatMap((el) => ['aria-label', 'title', 'placeholder'].map((a) => el.getAttribute(a) ?? ''));
+      expect(missing(`${container.innerHTML} ${spoken.join(' ')}`)).toEqual([]);
+      cleanup();
+    }
   });
 });
