@@ -44,9 +44,8 @@ function AccountNotice({ account, now, onRetryLogin, onOpenSettings }: { account
         <p>
           <strong>{t('signInStopped')}</strong>
         </p>
-        {/* The helper says which it was (a rejected password or a login cut short), in its own words. */}
-        {account.stateReason && <p dir="auto">{account.stateReason}</p>}
-        <p>{t('signInStoppedWhy')}</p>
+        {/* The helper says which it was (a rejected password or a login cut short) and what now, in its own words. */}
+        {account.stateReason ? <p dir="auto">{account.stateReason}</p> : <p>{t('signInStoppedWhy')}</p>}
         <div class="row">
           <button type="button" class="primary" disabled={account.retrying} onClick={() => onRetryLogin(account.id)}>
             {account.retrying ? t('signingIn') : t('retryLogin')}

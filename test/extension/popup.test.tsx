@@ -176,6 +176,11 @@ describe('popup states', () => {
     fireEvent.click(within(alert).getByRole('button', { name: 'Fix in settings' }));
     expect(on.openSettings).toHaveBeenCalled();
     expectNamedControls(container);
+    // The helper's reason says what now; without one, the popup says it.
+    expect(alert.textContent).not.toContain('The helper will not sign in to this account again by itself');
+    cleanup();
+    show({ status: { kind: 'ok' }, accounts: [acct({ state: 'auth-failed' })] });
+    expect(screen.getByRole('alert').textContent).toContain('The helper will not sign in to this account again by itself, so it cannot get locked out.');
     cleanup();
     show({ status: { kind: 'ok' }, accounts: [acct({ state: 'auth-failed', stateReason: cutShort, retrying: true })] });
     expect((screen.getByRole('button', { name: 'Signing in…' }) as HTMLButtonElement).disabled).toBe(true);
@@ -413,7 +418,7 @@ describe('the popup in every language', () => {
     const views: PopupView[] = [
       twoAccounts,
       { ...twoAccounts, reader: { accountId: 'icloud', preview: preview(9, { subjectCut: true }), seen: false, body, webmailUrl: 'https://www.icloud.com/mail/' } },
-      { status: { kind: 'ok' }, accounts: [acct({ state: 'auth-failed', stateReason: 'x' }), acct({ id: 'w', state: 'backoff', until: NOW + 90 * 60_000 })] },
+      { status: { kind: 'ok' }, accounts: [acct({ state: 'auth-failed', stateReason: 'x' }), acct({ id: 'v', state: 'auth-failed' }), acct({ id: 'w', state: 'backoff', until: NOW + 90 * 60_000 })] },
       { status: { kind: 'helper-down' }, accounts: [] },
       { status: { kind: 'not-paired' }, accounts: [] },
       { status: { kind: 'no-accounts' }, accounts: [] },
