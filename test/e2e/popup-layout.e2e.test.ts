@@ -78,9 +78,9 @@ const CUT_SHORT =
   'The last login was cut short before the server answered (the connection was reset), so the password may have been refused. '
   + 'To protect the account from a lockout (for iCloud: your Apple ID), the helper will not log in again until you choose Retry login or enter a new password.';
 const ACCOUNTS = [
+  { status: account('icloud', 'iCloud', 0, { kind: 'icloud', host: 'imap.mail.me.com', username: 'me@icloud.com', webmailUrl: undefined, state: 'auth-failed', stateReason: CUT_SHORT }), previews: [] },
   { status: account('personal', 'Personal', 5), previews: PREVIEWS },
   { status: account('work', 'Work', 1), previews: WORK_PREVIEWS },
-  { status: account('icloud', 'iCloud', 0, { kind: 'icloud', host: 'imap.mail.me.com', username: 'me@icloud.com', webmailUrl: undefined, state: 'auth-failed', stateReason: CUT_SHORT }), previews: [] },
 ];
 
 /** Points the browser's extension at the fake helper with a token, as pairing would leave it. */
@@ -246,9 +246,9 @@ describe('the popup at 380 px in real Chromium, with hostile mail', () => {
     expect(await stopped.innerText()).toContain('Sign-in stopped — your action is needed');
     expect(await stopped.innerText()).toContain(CUT_SHORT);
     expect(await stopped.getByRole('button', { name: 'Retry login' }).count()).toBe(1);
-    await settings.screenshot({ path: resolve(SCREENSHOTS, 'settings-light.png'), fullPage: true });
+    await settings.screenshot({ path: resolve(SCREENSHOTS, 'settings-light.png') });
     await settings.emulateMedia({ colorScheme: 'dark' });
-    await settings.screenshot({ path: resolve(SCREENSHOTS, 'settings-dark.png'), fullPage: true });
+    await settings.screenshot({ path: resolve(SCREENSHOTS, 'settings-dark.png') });
     await settings.close();
     expect(helper.invalid).toEqual([]);
   });
@@ -291,7 +291,7 @@ describe('the same pages in Hebrew, right to left', () => {
     await settings.goto(`chrome-extension://${browser.extensionId}/options.html`);
     await settings.getByText('הגדרות התראות הדואר').waitFor();
     expect(await settings.evaluate(() => document.documentElement.dir)).toBe('rtl');
-    await settings.screenshot({ path: resolve(SCREENSHOTS, 'settings-rtl.png'), fullPage: true });
+    await settings.screenshot({ path: resolve(SCREENSHOTS, 'settings-rtl.png') });
     expect(helper.invalid).toEqual([]);
   });
 });
