@@ -11,10 +11,12 @@ export default defineConfig({
   // The sources zip (for Firefox review) needs the code, not test output or benchmarks.
   zip: { excludeSources: ['test-artifacts/**', 'bench/**', '.output/**', 'dist/**'] },
   manifest: ({ browser, manifestVersion }) => ({
-    name: 'Mail notifier',
-    description: 'Unread mail from iCloud and IMAP on the toolbar, through a helper on this computer. Nothing leaves your machine.',
+    // From the catalogue (public/_locales/<lang>/messages.json) in the browser's language.
+    name: '__MSG_extName__',
+    description: '__MSG_extDescription__',
+    default_locale: 'en',
     permissions: ['storage', 'alarms', ...(browser === 'safari' ? [] : ['notifications'])],
-    action: { default_title: 'Mail notifier' },
+    action: { default_title: '__MSG_actionTitle__' },
     content_security_policy: manifestVersion === 3 ? { extension_pages: CSP } : CSP,
     ...(browser === 'firefox'
       ? {

@@ -1,10 +1,12 @@
 /** One account in the settings: state, why, login log, and what the user can do about it. */
 import { useState } from 'preact/hooks';
 import type { AccountStatus, LoginLogEntry } from '../protocol';
+import { formatNumber, plural, t, type MessageName } from '../extension/i18n';
 import { fullDate, untilText } from '../extension/format';
-import { APP_PASSWORD_SHAPE_MESSAGE, normalizeAppPassword } from '../extension/password';
+import { appPasswordShapeMessage, normalizeAppPassword } from '../extension/password';
 import { AppPasswordHelp } from './AppPasswordHelp';
 import { FolderSettings, type FolderIntents } from './FolderSettings';
+import { rich } from './rich';
 import { Outcome, useAction } from './useAction';
 
 export interface AccountIntents extends FolderIntents {
@@ -16,36 +18,46 @@ export interface AccountIntents extends FolderIntents {
   setWebmailUrl(id: string, url: string): Promise<void>;
 }
 
-const STATE_WORDS: Record<AccountStatus['state'], string> = {
-  connecting: 'Connecting',
-  syncing: 'Syncing',
-  idle: 'Connected, waiting for new mail',
-  backoff: 'Waiting to reconnect',
-  'auth-failed': 'Password rejected — action needed',
-  paused: 'Paused',
-  stopped: 'Stopped',
+/**
+ * `auth-failed` is a rejected password *or* a login cut short before the server answered: the
+ * words stay neutral, and the helper's reason (in its own words) says which.
+ */
+const STATE_WORDS: Record<AccountStatus['state'], MessageName> = {
+  connecting: 'stateConnecting',
+  syncing: 'stateSyncing',
+  idle: 'stateIdle',
+  backoff: 'stateBackoff',
+  'auth-failed': 'signInStopped',
+  paused: 'statePaused',
+  stopped: 'stateStopped',
 };
 
-const OUTCOME_WORDS: Record<LoginLogEntry['outcome'], string> = {
-  pending: 'In progress',
-  success: 'Signed in',
-  'auth-rejected': 'Password rejected',
-  throttled: 'Held back (too many tries)',
-  network: 'Network problem',
-  server: 'Server problem',
-  unknown: 'Cut short (no answer)',
+const OUTCOME_WORDS: Record<LoginLogEntry['outcome'], MessageName> = {
+  pending: 'outcomePending',
+  success: 'outcomeSuccess',
+  'auth-rejected': 'outcomeRejected',
+  throttled: 'outcomeThrottled',
+  network: 'outcomeNetwork',
+  server: 'outcomeServer',
+  unknown: 'outcomeUnknown',
+};
+
+const PASSWORD_STORES: Record<AccountStatus['passwordStore'], MessageName> = {
+  keychain: 'passwordInKeychain',
+  file: 'passwordInFile',
+  none: 'passwordNowhere',
 };
 
 export function LoginLogTable({ entries }: { entries: LoginLogEntry[] }) {
-  if (entries.length === 0) return <p class="meta">No logins recorded yet.</p>;
+  if (entries.length === 0) return <p class="meta">{t('loginLogEmpty')}</p>;
   return (
     <table class="log">
-      <caption>Login log, newest first</caption>
+      <caption>{t('loginLogCaption')}</caption>
       <thead>
         <tr>
-          <th scope="col">Time</th>
-          <th scope="col">Outcome</th>
-          <th scope="col">Reason</th>
+          <th scope="col">{t('loginLogTime')}</th>
+          <th scope="col">{t('loginLogOutcome')}</th>
+          <th scope="col">{t('loginLogReason')}</th>
         </tr>
       </thead>
       <tbody>
@@ -54,8 +66,8 @@ export function LoginLogTable({ entries }: { entries: LoginLogEntry[] }) {
           .map((entry, i) => (
             <tr key={i} class={entry.outcome === 'success' ? '' : 'attention'}>
               <td>{fullDate(entry.at)}</td>
-              <td>{OUTCOME_WORDS[entry.outcome]}</td>
-              <td>{entry.reason}</td>
+              <td>{t(OUTCOME_WORDS[entry.outcome])}</td>
+              <td dir="auto">{entry.reason}</td>
             </tr>
           ))}
       </tbody>
@@ -85,25 +97,30 @@ export function AccountCard({ account, webmailUrl, now, on }: Props) {
   const savePassword = (event: Event) => {
     event.preventDefault();
     const secret = account.kind === 'icloud' ? normalizeAppPassword(password) : password;
-    if (!secret) return action.fail(APP_PASSWORD_SHAPE_MESSAGE);
+    if (!secret) return action.fail(appPasswordShapeMessage());
     setPassword('');
-    void action.run(() => on.setPassword(account.id, secret), () => 'New password saved; the helper signs in with it now.');
+    void action.run(() => on.setPassword(account.id, secret), () => t('newPasswordSaved'));
   };
 
   return (
-    <section class="card account" aria-label={`Account ${name}`}>
-      <h3>{name}</h3>
+    <section class="card account" aria-label={t('accountCardLabel', name)}>
+      <h3>
+        <bdi>{name}</bdi>
+      </h3>
       <p class="meta">
-        {account.username} on {account.host} · {account.unreadCount} unread · password in {account.passwordStore === 'keychain' ? 'the system keychain' : account.passwordStore === 'file' ? 'a protected file' : 'nowhere yet'}
+        {rich('accountWhere', <bdi>{account.username}</bdi>, <bdi>{account.host}</bdi>)} · {plural('unreadCount', account.unreadCount)} · {t(PASSWORD_STORES[account.passwordStore])}
       </p>
-      <p class={failed ? 'notice attention' : 'state'}>
-        <strong>{STATE_WORDS[account.state]}.</strong> {account.stateReason}
-        {account.until && account.until > now ? ` Next try ${untilText(account.until, now)}.` : ''}
-      </p>
+      <div class={failed ? 'notice attention' : 'state'}>
+        <p>
+          <strong>{t(STATE_WORDS[account.state])}</strong>
+        </p>
+        {account.stateReason && <p dir="auto">{account.stateReason}</p>}
+        {account.until && account.until > now ? <p>{t('nextTry', untilText(account.until, now))}</p> : null}
+      </div>
       <div class="row">
         {failed && (
-          <button type="button" class="primary" disabled={action.busy} onClick={() => action.run(() => on.retryLogin(account.id), () => 'Trying to sign in again…')}>
-            Retry login
+          <button type="button" class="primary" disabled={action.busy} onClick={() => action.run(() => on.retryLogin(account.id), () => t('retryingLogin'))}>
+            {t('retryLogin')}
           </button>
         )}
         <button
@@ -120,48 +137,48 @@ export function AccountCard({ account, webmailUrl, now, on }: Props) {
             );
           }}
         >
-          {log ? 'Hide login log' : 'Show login log'}
+          {log ? t('hideLoginLog') : t('showLoginLog')}
         </button>
         {confirmRemove ? (
           <>
-            <button type="button" class="danger" onClick={() => action.run(() => on.removeAccount(account.id), () => `Removed ${name}.`)}>
-              Yes, remove {name}
+            <button type="button" class="danger" onClick={() => action.run(() => on.removeAccount(account.id), () => t('removedAccount', name))}>
+              {t('confirmRemove', name)}
             </button>
             <button type="button" onClick={() => setConfirmRemove(false)}>
-              Keep it
+              {t('keepIt')}
             </button>
           </>
         ) : (
-          <button type="button" class="danger" onClick={() => setConfirmRemove(true)} aria-label={`Remove ${name}`}>
-            Remove
+          <button type="button" class="danger" onClick={() => setConfirmRemove(true)} aria-label={t('removeAccount', name)}>
+            {t('remove')}
           </button>
         )}
       </div>
       <Outcome state={action} />
       {log && <LoginLogTable entries={log} />}
       {failed && (
-        <form class="stack" onSubmit={savePassword} aria-label={`New password for ${name}`}>
+        <form class="stack" onSubmit={savePassword} aria-label={t('newPasswordFor', name)}>
           <label>
-            {account.kind === 'icloud' ? 'New app-specific password' : 'New password'}
+            {account.kind === 'icloud' ? t('newAppPassword') : t('newPassword')}
             <input type="password" required value={password} onInput={(e) => setPassword(e.currentTarget.value)} autocomplete="new-password" spellcheck={false} />
           </label>
           {account.kind === 'icloud' && <AppPasswordHelp />}
-          <button type="submit">Save password and sign in</button>
+          <button type="submit">{t('savePasswordAndSignIn')}</button>
         </form>
       )}
       <form
         class="row"
         onSubmit={(e) => {
           e.preventDefault();
-          void action.run(() => on.setPreviewCount(account.id, Number(count)), () => `Keeping ${count} previews.`);
+          void action.run(() => on.setPreviewCount(account.id, Number(count)), () => plural('keepingPreviews', Number(count)));
         }}
       >
         <label>
-          Previews kept (1–500)
-          <input type="number" min={1} max={500} required value={count} placeholder="50" onInput={(e) => setCount(e.currentTarget.value)} />
+          {t('previewsKept', formatNumber(1), formatNumber(500))}
+          <input type="number" min={1} max={500} required value={count} placeholder={formatNumber(50)} onInput={(e) => setCount(e.currentTarget.value)} />
         </label>
-        <button type="submit" aria-label={`Save previews kept for ${name}`}>
-          Save
+        <button type="submit" aria-label={t('savePreviewsFor', name)}>
+          {t('save')}
         </button>
       </form>
       <FolderSettings account={account} on={on} />
@@ -170,15 +187,15 @@ export function AccountCard({ account, webmailUrl, now, on }: Props) {
           class="row"
           onSubmit={(e) => {
             e.preventDefault();
-            void action.run(() => on.setWebmailUrl(account.id, link), () => (link.trim() ? 'Webmail link saved.' : 'Webmail link removed.'));
+            void action.run(() => on.setWebmailUrl(account.id, link), () => (link.trim() ? t('webmailLinkSaved') : t('webmailLinkRemoved')));
           }}
         >
           <label>
-            Webmail link (optional)
-            <input type="url" value={link} placeholder="https://mail.example.com" onInput={(e) => setLink(e.currentTarget.value)} />
+            {t('webmailLinkLabel')}
+            <input type="url" value={link} placeholder={t('webmailLinkExample')} onInput={(e) => setLink(e.currentTarget.value)} />
           </label>
-          <button type="submit" aria-label={`Save webmail link for ${name}`}>
-            Save
+          <button type="submit" aria-label={t('saveWebmailFor', name)}>
+            {t('save')}
           </button>
         </form>
       )}

@@ -1,8 +1,10 @@
 /** "Add an account": iCloud preset or any IMAP server. The password only lives in this form until sent. */
 import { useState } from 'preact/hooks';
 import type { AccountStatus, NewAccount } from '../protocol';
-import { APP_PASSWORD_SHAPE_MESSAGE, normalizeAppPassword } from '../extension/password';
+import { formatNumber, t } from '../extension/i18n';
+import { APP_PASSWORD_EXAMPLE, appPasswordShapeMessage, normalizeAppPassword } from '../extension/password';
 import { AppPasswordHelp } from './AppPasswordHelp';
+import { rich } from './rich';
 import { Outcome, useAction } from './useAction';
 
 export const ICLOUD_IMAP = { host: 'imap.mail.me.com', port: 993, tls: true } as const;
@@ -27,11 +29,11 @@ export function AccountForm({ onAdd }: Props) {
     let secret = password;
     if (kind === 'icloud') {
       const normalized = normalizeAppPassword(password);
-      if (!normalized) return action.fail(APP_PASSWORD_SHAPE_MESSAGE);
+      if (!normalized) return action.fail(appPasswordShapeMessage());
       secret = normalized;
     }
     const portNumber = kind === 'icloud' ? ICLOUD_IMAP.port : Number(port);
-    if (!Number.isInteger(portNumber) || portNumber < 1 || portNumber > 65535) return action.fail('The port is a number from 1 to 65535 (usually 993).');
+    if (!Number.isInteger(portNumber) || portNumber < 1 || portNumber > 65535) return action.fail(t('portInvalid'));
     const account: NewAccount = {
       kind,
       ...(label.trim() ? { label: label.trim() } : {}),
@@ -44,7 +46,7 @@ export function AccountForm({ onAdd }: Props) {
     };
     // Cleared as soon as it is handed over, whatever the answer: it is not kept anywhere here.
     setPassword('');
-    const ok = await action.run(() => onAdd(account), (status) => `Signed in and saved "${status.label}". New mail will show on the badge.`);
+    const ok = await action.run(() => onAdd(account), (status) => t('accountAdded', status.label));
     if (ok) {
       setLabel('');
       setUsername('');
@@ -52,73 +54,70 @@ export function AccountForm({ onAdd }: Props) {
   };
 
   return (
-    <form class="card" onSubmit={submit} aria-label="Add an account">
-      <h3>Add an account</h3>
+    <form class="card" onSubmit={submit} aria-label={t('addAnAccount')}>
+      <h3>{t('addAnAccount')}</h3>
       <fieldset class="row">
-        <legend>Kind of account</legend>
+        <legend>{t('accountKind')}</legend>
         <label class="check">
-          <input type="radio" name="kind" value="icloud" checked={kind === 'icloud'} onChange={() => setKind('icloud')} /> iCloud
+          <input type="radio" name="kind" value="icloud" checked={kind === 'icloud'} onChange={() => setKind('icloud')} /> {t('kindICloud')}
         </label>
         <label class="check">
-          <input type="radio" name="kind" value="imap" checked={kind === 'imap'} onChange={() => setKind('imap')} /> Other IMAP server
+          <input type="radio" name="kind" value="imap" checked={kind === 'imap'} onChange={() => setKind('imap')} /> {t('kindOtherImap')}
         </label>
       </fieldset>
       <label>
-        Name shown in the popup (optional)
-        <input value={label} onInput={(e) => setLabel(e.currentTarget.value)} placeholder={kind === 'icloud' ? 'iCloud' : 'Work'} />
+        {t('accountLabelField')}
+        <input value={label} onInput={(e) => setLabel(e.currentTarget.value)} placeholder={kind === 'icloud' ? t('kindICloud') : t('accountLabelExample')} />
       </label>
       {kind === 'imap' && (
         <div class="grid">
           <label>
-            IMAP server
-            <input required value={host} onInput={(e) => setHost(e.currentTarget.value)} placeholder="imap.example.com" autocomplete="off" />
+            {t('imapServer')}
+            <input required value={host} onInput={(e) => setHost(e.currentTarget.value)} placeholder={t('imapServerExample')} autocomplete="off" dir="ltr" />
           </label>
           <label>
-            Port
-            <input required inputMode="numeric" value={port} onInput={(e) => setPort(e.currentTarget.value)} />
+            {t('port')}
+            <input required inputMode="numeric" value={port} onInput={(e) => setPort(e.currentTarget.value)} dir="ltr" />
           </label>
           <label class="check">
-            <input type="checkbox" checked={tls} onChange={(e) => setTls(e.currentTarget.checked)} /> TLS (encrypted connection)
+            <input type="checkbox" checked={tls} onChange={(e) => setTls(e.currentTarget.checked)} /> {t('tlsField')}
           </label>
           {!tls && (
             <label class="check">
-              <input type="checkbox" checked={allowUnencrypted} onChange={(e) => setAllowUnencrypted(e.currentTarget.checked)} /> Allow an unencrypted
-              connection if the server offers no STARTTLS. Warning: anyone on the network path can then read your password and your mail.
+              <input type="checkbox" checked={allowUnencrypted} onChange={(e) => setAllowUnencrypted(e.currentTarget.checked)} /> {t('allowUnencrypted')}
             </label>
           )}
         </div>
       )}
-      {kind === 'icloud' && (
-        <p class="meta">
-          Server {ICLOUD_IMAP.host}, port {ICLOUD_IMAP.port}, TLS.
-        </p>
-      )}
+      {kind === 'icloud' && <p class="meta">{rich('icloudPreset', <bdi>{ICLOUD_IMAP.host}</bdi>, formatNumber(ICLOUD_IMAP.port))}</p>}
       <label>
-        {kind === 'icloud' ? 'iCloud email address' : 'User name'}
+        {kind === 'icloud' ? t('icloudAddress') : t('userName')}
         <input
           required
           inputMode={kind === 'icloud' ? 'email' : 'text'}
           value={username}
           onInput={(e) => setUsername(e.currentTarget.value)}
-          placeholder={kind === 'icloud' ? 'you@icloud.com' : ''}
+          placeholder={kind === 'icloud' ? t('icloudAddressExample') : ''}
           autocomplete="off"
+          dir="ltr"
         />
       </label>
       <label>
-        {kind === 'icloud' ? 'App-specific password' : 'Password'}
+        {kind === 'icloud' ? t('appPasswordField') : t('password')}
         <input
           required
           type="password"
           value={password}
           onInput={(e) => setPassword(e.currentTarget.value)}
-          placeholder={kind === 'icloud' ? 'abcd-efgh-ijkl-mnop' : ''}
+          placeholder={kind === 'icloud' ? APP_PASSWORD_EXAMPLE : ''}
+          dir="ltr"
           autocomplete="new-password"
           spellcheck={false}
         />
       </label>
       {kind === 'icloud' && <AppPasswordHelp />}
       <button type="submit" class="primary" disabled={action.busy}>
-        {action.busy ? 'Testing…' : 'Test and save'}
+        {action.busy ? t('testing') : t('testAndSave')}
       </button>
       <Outcome state={action} />
     </form>

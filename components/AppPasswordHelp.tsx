@@ -1,22 +1,34 @@
 /** What an app-specific password is and where to make one: iCloud refuses the Apple ID password for mail apps. */
+import { t } from '../extension/i18n';
+import { APP_PASSWORD_EXAMPLE } from '../extension/password';
+import { rich } from './rich';
+
+const APPLE_ACCOUNT_URL = 'https://account.apple.com';
+/** A link's address as people say it: without the scheme. */
+const shown = (url: string) => url.replace(/^https:\/\//, '');
+
 export function AppPasswordHelp() {
   return (
     <details class="help-box">
-      <summary>What is an app-specific password?</summary>
+      <summary>{t('appPasswordWhat')}</summary>
       <p>
-        iCloud Mail does not accept your Apple ID password from other mail programs. Instead you create an <em>app-specific password</em> for this
-        notifier: sign in at{' '}
-        <a href="https://account.apple.com" target="_blank" rel="noopener noreferrer">
-          account.apple.com
-        </a>
-        , open <strong>Sign-In and Security → App-Specific Passwords</strong>, add one and type it here. It looks like <code>abcd-efgh-ijkl-mnop</code>.
-        Two-factor authentication must be on. Apple explains it at{' '}
-        <a href="https://support.apple.com/en-us/102654" target="_blank" rel="noopener noreferrer">
-          support.apple.com/en-us/102654
-        </a>
-        .
+        {rich(
+          'appPasswordExplain',
+          <em>{t('appPasswordTerm')}</em>,
+          <a href={APPLE_ACCOUNT_URL} target="_blank" rel="noopener noreferrer">
+            {shown(APPLE_ACCOUNT_URL)}
+          </a>,
+          <strong>{t('appPasswordPath')}</strong>,
+          <code>{APP_PASSWORD_EXAMPLE}</code>,
+        )}{' '}
+        {rich(
+          'appPasswordApple',
+          <a href={t('appPasswordSupportUrl')} target="_blank" rel="noopener noreferrer">
+            {shown(t('appPasswordSupportUrl'))}
+          </a>,
+        )}
       </p>
-      <p>The password goes to the helper on this computer, which keeps it in the system keychain; this extension never stores it.</p>
+      <p>{t('appPasswordKept')}</p>
     </details>
   );
 }

@@ -5,6 +5,8 @@
  */
 import { useState } from 'preact/hooks';
 import type { AccountStatus, DeleteMode, FolderList } from '../protocol';
+import { t } from '../extension/i18n';
+import { rich } from './rich';
 import { Outcome, useAction } from './useAction';
 
 export interface FolderChoices {
@@ -23,6 +25,8 @@ interface Props {
   on: FolderIntents;
 }
 
+const DEFAULT_FOLDERS = { archive: 'Archive', trash: 'Trash' } as const;
+
 export function FolderSettings({ account, on }: Props) {
   const [list, setList] = useState<FolderList | undefined>(undefined);
   const [archive, setArchive] = useState('');
@@ -36,8 +40,9 @@ export function FolderSettings({ account, on }: Props) {
       () => on.listFolders(account.id),
       (folders) => {
         setList(folders);
-        setArchive(account.archiveFolder ?? folders.archive ?? 'Archive');
-        setTrash(account.trashFolder ?? folders.trash ?? 'Trash');
+        // The usual English names on the server, whatever the page's language (a guess the user can change).
+        setArchive(account.archiveFolder ?? folders.archive ?? DEFAULT_FOLDERS.archive);
+        setTrash(account.trashFolder ?? folders.trash ?? DEFAULT_FOLDERS.trash);
         return undefined;
       },
     );
@@ -45,8 +50,8 @@ export function FolderSettings({ account, on }: Props) {
   if (!list) {
     return (
       <div class="row">
-        <button type="button" disabled={action.busy} onClick={load} aria-label={`Archive and delete folders for ${name}`}>
-          Archive and delete…
+        <button type="button" disabled={action.busy} onClick={load} aria-label={t('foldersFor', name)}>
+          {t('foldersOpen')}
         </button>
         <Outcome state={action} />
       </div>
@@ -58,45 +63,45 @@ export function FolderSettings({ account, on }: Props) {
   const save = (event: Event) => {
     event.preventDefault();
     const choices: FolderChoices = { archiveFolder: archive.trim(), deleteMode: mode, ...(mode === 'trash' ? { trashFolder: trash.trim() } : {}) };
-    void action.run(() => on.setFolders(account.id, choices), () => 'Saved: archive and delete use these now.');
+    void action.run(() => on.setFolders(account.id, choices), () => t('foldersSaved'));
   };
   const listId = `folders-${account.id}`;
 
   return (
-    <form class="stack" onSubmit={save} aria-label={`Archive and delete for ${name}`}>
-      <h4>Archive and delete</h4>
+    <form class="stack" onSubmit={save} aria-label={t('foldersFormFor', name)}>
+      <h4>{t('foldersTitle')}</h4>
       <datalist id={listId}>
         {paths.map((path) => (
           <option key={path} value={path} />
         ))}
       </datalist>
       <label>
-        Archive moves mail to
+        {t('archiveMovesTo')}
         <input required list={listId} value={archive} onInput={(e) => setArchive(e.currentTarget.value)} spellcheck={false} />
       </label>
-      {isNew(archive) && <p class="meta">"{archive.trim()}" is not on the server yet: it is created when you save.</p>}
+      {isNew(archive) && <p class="meta">{rich('folderWillBeCreated', <bdi>{archive.trim()}</bdi>)}</p>}
       <fieldset>
-        <legend>Delete</legend>
+        <legend>{t('delete')}</legend>
         <label class="check">
-          <input type="radio" name={`mode-${account.id}`} checked={mode === 'trash'} onChange={() => setMode('trash')} /> Move to a trash folder
+          <input type="radio" name={`mode-${account.id}`} checked={mode === 'trash'} onChange={() => setMode('trash')} /> {t('deleteToTrash')}
         </label>
         {mode === 'trash' && (
           <label>
-            Trash folder
+            {t('trashFolder')}
             <input required list={listId} value={trash} onInput={(e) => setTrash(e.currentTarget.value)} spellcheck={false} />
           </label>
         )}
-        {mode === 'trash' && isNew(trash) && <p class="meta">"{trash.trim()}" is not on the server yet: it is created when you save.</p>}
+        {mode === 'trash' && isNew(trash) && <p class="meta">{rich('folderWillBeCreated', <bdi>{trash.trim()}</bdi>)}</p>}
         <label class="check">
-          <input type="radio" name={`mode-${account.id}`} checked={mode === 'expunge'} onChange={() => setMode('expunge')} /> Delete permanently (cannot be undone)
+          <input type="radio" name={`mode-${account.id}`} checked={mode === 'expunge'} onChange={() => setMode('expunge')} /> {t('deletePermanently')}
         </label>
       </fieldset>
       <div class="row">
         <button type="submit" class="primary" disabled={action.busy}>
-          Save folders
+          {t('saveFolders')}
         </button>
         <button type="button" onClick={() => setList(undefined)}>
-          Close
+          {t('close')}
         </button>
       </div>
       <Outcome state={action} />

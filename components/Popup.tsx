@@ -1,8 +1,10 @@
 /** The toolbar popup: state panel, list or reader, keyboard driven. Props in, intents out. */
 import { useLayoutEffect, useRef, useState } from 'preact/hooks';
 import { keyOf, type AccountState } from '../protocol';
+import { t } from '../extension/i18n';
 import type { PopupIntents, PopupView } from '../extension/popup-model';
-import { KEY_HELP, keyIntent } from './keys';
+import { Icon } from './icons';
+import { keyIntent } from './keys';
 import { MessageList, rowId } from './MessageList';
 import { MessageView } from './MessageView';
 import { StatePanel } from './StatePanel';
@@ -23,7 +25,15 @@ export function Popup({ view, now, on }: Props) {
   const showList = status.kind === 'ok' || ((status.kind === 'connecting' || status.kind === 'helper-down') && accounts.length > 0);
 
   const rows = showList ? accounts.flatMap((a) => a.previews.map((preview) => ({ accountId: a.id, preview, id: rowId(a.id, preview) }))) : [];
-  const index = Math.max(0, rows.findIndex((r) => r.id === selected));
+  // When the selected message goes (archived, deleted, read elsewhere), the selection stays at its
+  // place in the list, on the message that took it: the next one, as in a mail program.
+  const lastIndex = useRef(0);
+  const indexOf = (list: typeof rows, id: string | undefined) => {
+    const found = list.findIndex((r) => r.id === id);
+    return found >= 0 ? found : Math.max(0, Math.min(lastIndex.current, list.length - 1));
+  };
+  const index = indexOf(rows, selected);
+  lastIndex.current = index;
   const current = rows[index];
   // Keys can come faster than renders (a held j): each move starts from the last one, not from this render's.
   const rowsNow = useRef(rows);
@@ -34,8 +44,9 @@ export function Popup({ view, now, on }: Props) {
     setNavigated((n) => n + 1);
     setSelected((previous) => {
       const list = rowsNow.current;
-      const from = Math.max(0, list.findIndex((r) => r.id === previous));
-      return list[Math.min(list.length - 1, Math.max(0, from + step))]?.id;
+      const to = Math.min(list.length - 1, Math.max(0, indexOf(list, previous) + step));
+      lastIndex.current = to;
+      return list[to]?.id;
     });
   };
 
@@ -43,11 +54,18 @@ export function Popup({ view, now, on }: Props) {
   // the reader and empty states keep it on the root so the keys still work.
   // A layout effect, run right after each render: a deferred one could focus the row of an older
   // render after quick keys, and that row's focus handler would move the selection back.
-  useLayoutEffect(() => {
+  const focusCurrent = () => {
     const rowsInDom = root.current ? [...root.current.querySelectorAll<HTMLElement>('[data-row]')] : [];
     const row = !reader && current ? rowsInDom.find((el) => el.dataset.row === current.id) : undefined;
     (row ?? root.current)?.focus();
-  }, [current?.id, reader === undefined, navigated]);
+  };
+  useLayoutEffect(focusCurrent, [current?.id, reader === undefined, navigated]);
+  // A focused control that went away (a row's action, "and 47 more" once expanded) leaves the
+  // focus on the page's body, where no key reaches the popup: it comes back here.
+  useLayoutEffect(() => {
+    const doc = root.current?.ownerDocument;
+    if (doc && (!doc.activeElement || doc.activeElement === doc.body)) focusCurrent();
+  });
 
   const onKeyDown = (event: KeyboardEvent) => {
     if (event.target instanceof HTMLInputElement || event.target instanceof HTMLTextAreaElement) return;
@@ -91,11 +109,11 @@ export function Popup({ view, now, on }: Props) {
   };
 
   return (
-    <div class="popup" ref={root} tabIndex={-1} onKeyDown={onKeyDown} aria-label="Mail">
+    <div class="popup" ref={root} tabIndex={-1} onKeyDown={onKeyDown} aria-label={t('popupLabel')}>
       {view.notice && (
-        <div class="notice attention" role="alert">
+        <div class="notice attention dismissible" role="alert">
           <p>{view.notice}</p>
-          <button type="button" onClick={on.dismissNotice} aria-label="Dismiss the message">
+          <button type="button" class="icon-button" onClick={on.dismissNotice} aria-label={t('dismissNotice')}>
             ×
           </button>
         </div>
@@ -112,18 +130,22 @@ export function Popup({ view, now, on }: Props) {
       ) : (
         <>
           <header class="top">
-            <h1>Mail</h1>
+            <h1>{t('popupTitle')}</h1>
             <button type="button" class="link" onClick={on.openSettings}>
-              Settings
+              {t('settings')}
             </button>
           </header>
           {status.kind !== 'ok' && (!showList || status.kind === 'helper-down') && (
             <StatePanel status={status} onOpenSettings={on.openSettings} onRetry={on.retry} />
           )}
-          {showList && status.kind === 'helper-down' && <p class="meta">Showing mail from the last visit.</p>}
-          {showList && status.kind === 'connecting' && <p class="meta">Connecting… showing mail from the last visit.</p>}
+          {showList && status.kind === 'helper-down' && <p class="meta">{t('offlineNote')}</p>}
+          {showList && status.kind === 'connecting' && <p class="meta">{t('connectingNote')}</p>}
           {showList && (rows.length === 0 && accounts.every((a) => HEALTHY.includes(a.state)) ? (
-            <p class="empty all-read">No unread mail. 🎉</p>
+            <div class="all-read" role="status">
+              <Icon name="done" />
+              <p class="title">{t('noUnreadMail')}</p>
+              <p class="meta">{t('allCaughtUp')}</p>
+            </div>
           ) : (
             <MessageList
               accounts={accounts}
@@ -131,15 +153,19 @@ export function Popup({ view, now, on }: Props) {
               now={now}
               onOpen={on.open}
               onSelect={setSelected}
+              onSetSeen={on.setSeen}
+              onArchive={on.archive}
+              onDelete={on.remove}
               onMarkAllRead={on.markAllRead}
+              onRetryLogin={on.retryLogin}
               onOpenWebmail={on.openWebmail}
               onOpenSettings={on.openSettings}
             />
           ))}
         </>
       )}
-      <footer class="help" aria-label="Keyboard shortcuts">
-        {KEY_HELP}
+      <footer class="help" aria-label={t('keyHelpLabel')}>
+        {t('keyHelp')}
       </footer>
     </div>
   );

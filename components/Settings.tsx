@@ -2,11 +2,13 @@
 import { useEffect, useState } from 'preact/hooks';
 import { DEFAULT_HELPER_PORT, type AccountStatus, type NewAccount } from '../protocol';
 import type { UiSnapshot } from '../extension/bridge';
-import { START_HELPER_HINT } from '../extension/connection';
+import { HELPER_COMMANDS, startHelperHint } from '../extension/connection';
+import { t } from '../extension/i18n';
 import type { Settings as SettingsValues } from '../extension/settings';
 import type { ConnectionPhase } from '../extension/state';
 import { AccountCard, type AccountIntents } from './AccountCard';
 import { AccountForm } from './AccountForm';
+import { rich } from './rich';
 import { Outcome, useAction } from './useAction';
 
 export interface SettingsIntents extends AccountIntents {
@@ -24,18 +26,17 @@ interface Props {
 
 /** Where the link stands, in words, for a browser that is paired (or was). */
 function pairedText(connection: ConnectionPhase, address: string, helperVersion: string | undefined): { text: string; attention: boolean } {
-  const version = helperVersion ? ` (helper ${helperVersion})` : '';
   switch (connection.phase) {
     case 'connected':
-      return { text: `Paired with the helper at ${address}${version}.`, attention: false };
+      return { text: helperVersion ? t('pairedWithVersion', address, helperVersion) : t('pairedWith', address), attention: false };
     case 'connecting':
-      return { text: `Paired with the helper at ${address}; connecting…`, attention: false };
+      return { text: t('pairedConnecting', address), attention: false };
     case 'helper-down':
-      return { text: `Paired with the helper at ${address}, which is not running. ${START_HELPER_HINT}`, attention: true };
+      return { text: `${t('pairedHelperDown', address)} ${startHelperHint()}`, attention: true };
     case 'version-mismatch':
       return { text: connection.message, attention: true };
     case 'not-paired':
-      return { text: connection.reason ?? 'Not paired.', attention: true };
+      return { text: connection.reason ?? t('notPaired'), attention: true };
   }
 }
 
@@ -43,13 +44,13 @@ function pairedText(connection: ConnectionPhase, address: string, helperVersion:
 function unpairedText(connection: ConnectionPhase, address: string): { text: string; attention: boolean } {
   switch (connection.phase) {
     case 'helper-down':
-      return { text: `The helper is not running at ${address}. ${START_HELPER_HINT}`, attention: true };
+      return { text: `${t('helperDownAt', address)} ${startHelperHint()}`, attention: true };
     case 'connecting':
-      return { text: `Looking for the helper at ${address}…`, attention: false };
+      return { text: t('lookingForHelper', address), attention: false };
     case 'version-mismatch':
       return { text: connection.message, attention: true };
     default:
-      return { text: `The helper is running at ${address}. ${connection.phase === 'not-paired' && connection.reason ? connection.reason : 'Pair this browser with the code it printed.'}`, attention: true };
+      return { text: `${t('helperRunningAt', address)} ${connection.phase === 'not-paired' && connection.reason ? connection.reason : t('pairWithCode')}`, attention: true };
   }
 }
 
@@ -64,16 +65,16 @@ function ConnectionSection({ snapshot, on }: { snapshot: UiSnapshot; on: Setting
 
   const pair = async (event: Event) => {
     event.preventDefault();
-    if (await action.run(() => on.pair(address, code), () => 'Paired.')) setCode('');
+    if (await action.run(() => on.pair(address, code), () => t('pairedDone'))) setCode('');
   };
   const saveAddress = async (event: Event) => {
     event.preventDefault();
-    if (await action.run(() => on.saveSettings({ helperAddress: address }), () => 'Address saved.')) setEditingAddress(false);
+    if (await action.run(() => on.saveSettings({ helperAddress: address }), () => t('addressSaved'))) setEditingAddress(false);
   };
   const addressField = (
     <label>
-      Helper address
-      <input value={address} onInput={(e) => setAddress(e.currentTarget.value)} spellcheck={false} placeholder={`127.0.0.1:${DEFAULT_HELPER_PORT}`} />
+      {t('helperAddress')}
+      <input value={address} onInput={(e) => setAddress(e.currentTarget.value)} spellcheck={false} placeholder={`127.0.0.1:${DEFAULT_HELPER_PORT}`} dir="ltr" />
     </label>
   );
 
@@ -81,34 +82,32 @@ function ConnectionSection({ snapshot, on }: { snapshot: UiSnapshot; on: Setting
     const phase = pairedText(state.connection, shown, state.helperVersion);
     return (
       <section aria-labelledby="connection-title">
-        <h2 id="connection-title">Helper connection</h2>
+        <h2 id="connection-title">{t('helperConnection')}</h2>
         <div class="card">
-          <p class={phase.attention ? 'notice attention' : 'state'} role="status">
+          <p class={phase.attention ? 'notice attention' : 'state'} role="status" dir="auto">
             {phase.text}
           </p>
           {editingAddress ? (
-            <form class="row" onSubmit={saveAddress} aria-label="Change the helper address">
+            <form class="row" onSubmit={saveAddress} aria-label={t('changeAddressForm')}>
               {addressField}
               <button type="submit" disabled={action.busy || address === settings.helperAddress}>
-                Save address
+                {t('saveAddress')}
               </button>
               <button type="button" onClick={() => setEditingAddress(false)}>
-                Cancel
+                {t('cancel')}
               </button>
             </form>
           ) : (
             <div class="row">
               <button type="button" onClick={() => setEditingAddress(true)}>
-                Change address
+                {t('changeAddress')}
               </button>
-              <button type="button" class="danger" disabled={action.busy} onClick={() => action.run(on.unpair, () => 'Unpaired: the token and the cached previews are gone.')}>
-                Unpair
+              <button type="button" class="danger" disabled={action.busy} onClick={() => action.run(on.unpair, () => t('unpairedDone'))}>
+                {t('unpair')}
               </button>
             </div>
           )}
-          <p class="meta">
-            To pair another browser, run <code>npm run helper pair</code> where the helper runs and type the new code in that browser.
-          </p>
+          <p class="meta">{rich('pairAnotherBrowser', <code>{HELPER_COMMANDS.pair}</code>)}</p>
           <Outcome state={action} />
         </div>
       </section>
@@ -118,22 +117,20 @@ function ConnectionSection({ snapshot, on }: { snapshot: UiSnapshot; on: Setting
   const phase = unpairedText(state.connection, shown);
   return (
     <section aria-labelledby="connection-title">
-      <h2 id="connection-title">Helper connection</h2>
-      <p class={phase.attention ? 'notice attention' : 'state'} role="status">
+      <h2 id="connection-title">{t('helperConnection')}</h2>
+      <p class={phase.attention ? 'notice attention' : 'state'} role="status" dir="auto">
         {phase.text}
       </p>
-      <form class="card" onSubmit={pair} aria-label="Pair with the helper">
-        <p class="meta">
-          Start the helper with <code>npm start</code>; it prints its address and a one-time pairing code (<code>npm run helper pair</code> prints a new one). Type them here.
-        </p>
+      <form class="card" onSubmit={pair} aria-label={t('pairForm')}>
+        <p class="meta">{rich('pairHow', <code>{HELPER_COMMANDS.start}</code>, <code>{HELPER_COMMANDS.pair}</code>)}</p>
         {addressField}
         <label>
-          Pairing code
-          <input value={code} onInput={(e) => setCode(e.currentTarget.value)} autocomplete="off" spellcheck={false} placeholder="ABCD-EFGH" />
+          {t('pairingCode')}
+          <input value={code} onInput={(e) => setCode(e.currentTarget.value)} autocomplete="off" spellcheck={false} placeholder={PAIRING_CODE_SHAPE} dir="ltr" />
         </label>
         <div class="row">
           <button type="submit" class="primary" disabled={action.busy || code.trim() === ''}>
-            Pair
+            {t('pair')}
           </button>
         </div>
         <Outcome state={action} />
@@ -141,6 +138,9 @@ function ConnectionSection({ snapshot, on }: { snapshot: UiSnapshot; on: Setting
     </section>
   );
 }
+
+/** What a pairing code looks like (the helper prints one like it). */
+const PAIRING_CODE_SHAPE = 'ABCD-EFGH';
 
 /** The address as the helper prints it (host:port), without the implied scheme. */
 function displayAddress(address: string): string {
@@ -150,11 +150,11 @@ function displayAddress(address: string): string {
 function PreferencesSection({ snapshot, on }: { snapshot: UiSnapshot; on: SettingsIntents }) {
   const { settings, notificationsSupported } = snapshot;
   const action = useAction();
-  const save = (change: Partial<SettingsValues>) => action.run(() => on.saveSettings(change), () => 'Saved.');
+  const save = (change: Partial<SettingsValues>) => action.run(() => on.saveSettings(change), () => t('saved'));
   const quiet = settings.quietHours;
   return (
     <section aria-labelledby="preferences-title">
-      <h2 id="preferences-title">Preferences</h2>
+      <h2 id="preferences-title">{t('preferences')}</h2>
       <div class="card">
         <label class="check">
           <input
@@ -163,33 +163,31 @@ function PreferencesSection({ snapshot, on }: { snapshot: UiSnapshot; on: Settin
             disabled={!notificationsSupported}
             onChange={(e) => save({ notifications: e.currentTarget.checked })}
           />{' '}
-          Notify me of new mail
+          {t('notifyNewMail')}
         </label>
         {!notificationsSupported && (
           <p class="meta" role="note">
-            This browser (Safari) has no notifications for extensions: new mail shows on the toolbar badge only.
+            {t('noNotificationsHere')}
           </p>
         )}
         <fieldset>
-          <legend>Quiet hours (no notifications; the badge still counts)</legend>
+          <legend>{t('quietHoursLegend')}</legend>
           <label class="check">
-            <input type="checkbox" checked={quiet.enabled} onChange={(e) => save({ quietHours: { ...quiet, enabled: e.currentTarget.checked } })} /> Use quiet
-            hours
+            <input type="checkbox" checked={quiet.enabled} onChange={(e) => save({ quietHours: { ...quiet, enabled: e.currentTarget.checked } })} /> {t('useQuietHours')}
           </label>
           <div class="row">
             <label>
-              From
+              {t('quietFrom')}
               <input type="time" value={quiet.start} onChange={(e) => save({ quietHours: { ...quiet, start: e.currentTarget.value } })} />
             </label>
             <label>
-              To
+              {t('quietTo')}
               <input type="time" value={quiet.end} onChange={(e) => save({ quietHours: { ...quiet, end: e.currentTarget.value } })} />
             </label>
           </div>
         </fieldset>
         <label class="check">
-          <input type="checkbox" checked={settings.markReadOnOpen} onChange={(e) => save({ markReadOnOpen: e.currentTarget.checked })} /> Mark a message read when I
-          open it in the popup
+          <input type="checkbox" checked={settings.markReadOnOpen} onChange={(e) => save({ markReadOnOpen: e.currentTarget.checked })} /> {t('markReadOnOpen')}
         </label>
         <Outcome state={action} />
       </div>
@@ -206,22 +204,22 @@ function AccountsSection({ snapshot, now, on }: { snapshot: UiSnapshot; now: num
     removeAccount: async (id) => {
       const label = snapshot.state.accounts.find((a) => a.status.id === id)?.status.label ?? id;
       await on.removeAccount(id);
-      setRemoved(`Removed ${label}.`);
+      setRemoved(t('removedAccount', label));
     },
   };
   return (
     <section aria-labelledby="accounts-title">
-      <h2 id="accounts-title">Accounts</h2>
+      <h2 id="accounts-title">{t('accounts')}</h2>
       {removed && (
         <p class="state" role="status">
           {removed}
         </p>
       )}
-      {!connected && <p class="meta">Accounts can be changed while the helper is running and paired.</p>}
+      {!connected && <p class="meta">{t('accountsNeedHelper')}</p>}
       {snapshot.state.accounts.map(({ status }) => (
         <AccountCard key={status.id} account={status} webmailUrl={snapshot.settings.webmailUrls[status.id] ?? ''} now={now} on={intents} />
       ))}
-      {connected && snapshot.state.accounts.length === 0 && <p>No account yet: add one below.</p>}
+      {connected && snapshot.state.accounts.length === 0 && <p>{t('noAccountAddBelow')}</p>}
       {connected && <AccountForm onAdd={on.addAccount} />}
     </section>
   );
@@ -231,14 +229,14 @@ export function Settings({ snapshot, now, on }: Props) {
   if (!snapshot) {
     return (
       <main class="settings">
-        <h1>Mail notifier settings</h1>
-        <p aria-live="polite">Loading…</p>
+        <h1>{t('settingsTitle')}</h1>
+        <p aria-live="polite">{t('loading')}</p>
       </main>
     );
   }
   return (
     <main class="settings">
-      <h1>Mail notifier settings</h1>
+      <h1>{t('settingsTitle')}</h1>
       <ConnectionSection snapshot={snapshot} on={on} />
       <AccountsSection snapshot={snapshot} now={now} on={on} />
       <PreferencesSection snapshot={snapshot} on={on} />

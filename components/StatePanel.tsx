@@ -1,5 +1,8 @@
 /** The popup's full-size states that need the user: each says what to do next and leads to the settings. */
+import { HELPER_COMMANDS } from '../extension/connection';
+import { t } from '../extension/i18n';
 import type { PopupStatus } from '../extension/popup-model';
+import { rich } from './rich';
 
 interface Props {
   status: Exclude<PopupStatus, { kind: 'ok' }>;
@@ -18,23 +21,20 @@ export function StatePanel({ status, onOpenSettings, onRetry }: Props) {
     case 'connecting':
       return (
         <section class="panel" aria-live="polite">
-          <p>Connecting to the helper…</p>
+          <p>{t('connectingToHelper')}</p>
         </section>
       );
     case 'helper-down':
       return (
         <section class="panel" role="alert">
-          <h2>The helper is not running</h2>
-          <p>
-            Mail comes through a small helper program on this computer. Start it from the project folder with <code>npm start</code> (or{' '}
-            <code>npm run helper start</code>), then try again.
-          </p>
+          <h2>{t('helperNotRunning')}</h2>
+          <p>{rich('helperNotRunningHow', <code>{HELPER_COMMANDS.start}</code>, <code>{HELPER_COMMANDS.startHelper}</code>)}</p>
           <div class="row">
             <button type="button" class="primary" onClick={onRetry}>
-              Try again
+              {t('tryAgain')}
             </button>
             <button type="button" onClick={onOpenSettings}>
-              Settings
+              {t('settings')}
             </button>
           </div>
         </section>
@@ -42,25 +42,25 @@ export function StatePanel({ status, onOpenSettings, onRetry }: Props) {
     case 'not-paired':
       return (
         <section class="panel" role="alert">
-          <h2>Not paired with the helper</h2>
-          <p>{status.reason ?? 'This browser needs a one-time pairing code from the helper before it can show mail.'}</p>
-          {settingsButton('Pair in settings')}
+          <h2>{t('notPairedTitle')}</h2>
+          <p>{status.reason ?? t('notPairedWhy')}</p>
+          {settingsButton(t('pairInSettings'))}
         </section>
       );
     case 'version-mismatch':
       return (
         <section class="panel" role="alert">
-          <h2>Update needed</h2>
+          <h2>{t('updateNeeded')}</h2>
           <p>{status.message}</p>
-          {settingsButton('Open settings')}
+          {settingsButton(t('openSettings'))}
         </section>
       );
     case 'no-accounts':
       return (
         <section class="panel">
-          <h2>No mail account yet</h2>
-          <p>Add your iCloud or other IMAP account in the settings.</p>
-          {settingsButton('Add an account')}
+          <h2>{t('noAccountTitle')}</h2>
+          <p>{t('noAccountHow')}</p>
+          {settingsButton(t('addAnAccount'))}
         </section>
       );
   }

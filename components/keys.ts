@@ -1,4 +1,4 @@
-/** The popup's keyboard map, shown in its help line. */
+/** The popup's keyboard map (its help line is the catalogue's `keyHelp`). */
 export type KeyIntent = 'next' | 'prev' | 'open' | 'back' | 'toggle-seen' | 'archive' | 'delete' | 'webmail';
 
 const KEYS: Record<string, KeyIntent> = {
@@ -15,8 +15,6 @@ const KEYS: Record<string, KeyIntent> = {
   Delete: 'delete',
   w: 'webmail',
 };
-
-export const KEY_HELP = '↑↓ or j k move · Enter open · Esc back · r read/unread · a archive · # delete · w webmail';
 
 export function keyIntent(event: { key: string; ctrlKey: boolean; metaKey: boolean; altKey: boolean }): KeyIntent | undefined {
   if (event.ctrlKey || event.metaKey || event.altKey) return undefined;

@@ -27,7 +27,8 @@ export function useAction() {
 export function Outcome({ state }: { state: ActionState }) {
   if (!state.outcome) return null;
   return (
-    <p class={`outcome ${state.outcome.ok ? 'ok' : 'attention'}`} role={state.outcome.ok ? 'status' : 'alert'}>
+    // The helper's own words are English whatever the page's language: dir="auto" keeps them readable in a right-to-left page.
+    <p class={`outcome ${state.outcome.ok ? 'ok' : 'attention'}`} role={state.outcome.ok ? 'status' : 'alert'} dir="auto">
       {state.outcome.text}
     </p>
   );

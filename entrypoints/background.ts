@@ -2,9 +2,12 @@ import browser from 'webextension-polyfill';
 import { startBackground } from '@/extension/background';
 import { PreviewCache } from '@/extension/cache';
 import { browserSocketFactory, systemClock } from '@/extension/connection';
+import { browserMessageSource, setMessageSource } from '@/extension/i18n';
 import { keyValueStore } from '@/extension/storage';
 
 export default defineBackground(() => {
+  // Errors and hints made here reach the pages as text: in the browser's language, as the pages.
+  setMessageSource(browserMessageSource(browser.i18n));
   // MV3 has `action`; Firefox and Safari MV2 builds have `browserAction`.
   const action = browser.action ?? browser.browserAction;
   // Safari has no notifications API for extensions.

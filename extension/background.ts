@@ -9,6 +9,7 @@ import { UiHub, type PortLike, type UiCommand, type UiSnapshot } from './bridge'
 import { PreviewCache, syncCache } from './cache';
 import { HelperConnection, HelperError, type Clock, type SocketFactory } from './connection';
 import { UserError } from './errors';
+import { t } from './i18n';
 import { NotifiedKeys, Notifier, parseNotificationId, type NotificationsApi, type NotificationTarget } from './notifications';
 import { DEFAULT_HELPER_ADDRESS, defaultSettings, loadSettings, saveSettings, webmailUrlFor, type Settings } from './settings';
 import { Store } from './state';
@@ -101,7 +102,7 @@ export function startBackground(apis: BackgroundApis) {
       }
       case 'pair': {
         const code = command.code.trim();
-        if (code === '') throw new UserError('Type the pairing code the helper printed.');
+        if (code === '') throw new UserError(t('pairingCodeMissing'));
         applySettings(await saveSettings(apis.storage, { helperAddress: command.address }));
         await connection.pair(code);
         hasToken = true;
@@ -146,8 +147,8 @@ export function startBackground(apis: BackgroundApis) {
       await apis.notifications?.create(`error:${apis.clock.now()}`, {
         type: 'basic',
         iconUrl: apis.iconUrl,
-        title: 'Could not mark as read',
-        message: error instanceof HelperError ? error.message : 'The helper did not answer.',
+        title: t('notificationMarkReadFailed'),
+        message: error instanceof HelperError ? error.message : t('errorHelperTimeout'),
       });
     }
   };

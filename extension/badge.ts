@@ -3,6 +3,9 @@
  * that needs attention can be read as "0 unread": the badge is empty only when connected, paired,
  * every account healthy and truly nothing unread. docs/EXTENSION.md has the table.
  */
+import { startHelperHint } from './connection';
+import type { AccountState } from '../protocol';
+import { plural, t, type MessageName } from './i18n';
 import { totalUnread, type ExtensionState } from './state';
 
 export interface BadgeLook {
@@ -22,45 +25,51 @@ export function countText(n: number): string {
   return n > 99 ? '99+' : String(n);
 }
 
+const STATE_NOTES: Partial<Record<AccountState, MessageName>> = {
+  'auth-failed': 'badgeStateSignInStopped',
+  backoff: 'badgeStatePaused',
+  paused: 'badgeStatePaused',
+  stopped: 'badgeStateStopped',
+};
+
 function accountLines(state: ExtensionState): string[] {
   return state.accounts.map((a) => {
-    const reason = a.status.state === 'idle' || a.status.state === 'syncing' || a.status.state === 'connecting' ? '' : ` (${a.status.state})`;
-    return `${a.status.label}: ${a.status.unreadCount} unread${reason}`;
+    const note = STATE_NOTES[a.status.state];
+    const line = plural('accountUnread', a.status.unreadCount, a.status.label);
+    return note ? `${line} (${t(note)})` : line;
   });
 }
+
+/** "Mail notifier: …", the tooltip's first line. */
+const titled = (text: string) => t('badgeTitle', t('extName'), text);
 
 export function badgeLook(state: ExtensionState): BadgeLook {
   const c = state.connection;
   switch (c.phase) {
     case 'version-mismatch':
-      return { text: 'upd', color: BADGE_COLORS.attention, title: `Mail notifier: ${c.message}` };
+      return { text: 'upd', color: BADGE_COLORS.attention, title: titled(c.message) };
     case 'helper-down':
-      return {
-        text: 'off',
-        color: BADGE_COLORS.off,
-        title: 'Mail notifier: the helper is not running. Start it with `npm start` (or `npm run helper start`).',
-      };
+      return { text: 'off', color: BADGE_COLORS.off, title: titled(`${t('helperNotRunningSentence')} ${startHelperHint()}`) };
     case 'not-paired':
-      return { text: 'pair', color: BADGE_COLORS.waiting, title: `Mail notifier: not paired with the helper. ${c.reason ?? 'Open the settings to pair.'}` };
+      return { text: 'pair', color: BADGE_COLORS.waiting, title: titled(`${t('badgeNotPaired')} ${c.reason ?? t('badgeOpenSettingsToPair')}`) };
     case 'connecting':
-      return { text: '…', color: BADGE_COLORS.off, title: 'Mail notifier: connecting to the helper…' };
+      return { text: '…', color: BADGE_COLORS.off, title: titled(t('connectingToHelper')) };
     case 'connected':
       break;
   }
   if (state.accounts.length === 0) {
-    return { text: '+', color: BADGE_COLORS.waiting, title: 'Mail notifier: no account yet. Open the settings to add one.' };
+    return { text: '+', color: BADGE_COLORS.waiting, title: titled(t('badgeNoAccount')) };
   }
   const unread = totalUnread(state);
   const lines = accountLines(state);
+  const labels = (accounts: typeof state.accounts) => accounts.map((a) => a.status.label).join(t('listSeparator'));
+  // A rejected password or a login cut short: the same neutral words as the popup and settings.
   const failed = state.accounts.filter((a) => a.status.state === 'auth-failed');
   if (failed.length > 0) {
     return {
       text: `${unread > 0 ? countText(unread) : ''}!`,
       color: BADGE_COLORS.attention,
-      title: [
-        `Mail notifier: password rejected for ${failed.map((a) => a.status.label).join(', ')}: action needed in the settings.`,
-        ...lines,
-      ].join('\n'),
+      title: [titled(t('badgeSignInStopped', labels(failed))), ...lines].join('\n'),
     };
   }
   const waiting = state.accounts.filter((a) => ['backoff', 'paused', 'stopped'].includes(a.status.state));
@@ -68,13 +77,13 @@ export function badgeLook(state: ExtensionState): BadgeLook {
     return {
       text: unread > 0 ? countText(unread) : '…',
       color: BADGE_COLORS.waiting,
-      title: [`Mail notifier: ${waiting.map((a) => a.status.label).join(', ')} paused, will retry by itself.`, ...lines].join('\n'),
+      title: [titled(t('badgePaused', labels(waiting))), ...lines].join('\n'),
     };
   }
   return {
     text: unread > 0 ? countText(unread) : '',
     color: BADGE_COLORS.unread,
-    title: [`Mail notifier: ${unread} unread`, ...lines].join('\n'),
+    title: [titled(plural('unreadCount', unread)), ...lines].join('\n'),
   };
 }
 

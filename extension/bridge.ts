@@ -7,6 +7,7 @@ import * as v from 'valibot';
 import { ClientMessageSchema, type ClientMessage, type ClientRequestType, type ResultOf } from '../protocol';
 import { requestTimeoutMs } from './connection';
 import { UserError, userMessage } from './errors';
+import { t } from './i18n';
 import type { Settings } from './settings';
 import type { ExtensionState } from './state';
 
@@ -55,8 +56,6 @@ const PASS_THROUGH: ReadonlySet<string> = new Set<HelperCallType>([
   'update-account', 'remove-account', 'retry-login', 'get-login-log', 'list-folders',
 ]);
 
-/** What the page is told when the background refuses a command: a bug in the extension, never the user's doing. */
-export const REFUSED_COMMAND_MESSAGE = 'The extension refused this request (an internal error). Reload the extension; if it keeps happening, report it.';
 
 export type ParsedCall = { ok: true; id: number; command: UiCommand } | { ok: false; id?: number; why: string };
 
@@ -130,7 +129,8 @@ export class UiHub {
     const call = parseCall(message);
     if (!call.ok) {
       console.error(`mail-notifier: refused a command from a page (${call.why})`);
-      if (call.id !== undefined) port.postMessage({ kind: 'reply', id: call.id, ok: false, message: REFUSED_COMMAND_MESSAGE } satisfies BackgroundMessage);
+      // A bug in the extension, never the user's doing: the page says so.
+      if (call.id !== undefined) port.postMessage({ kind: 'reply', id: call.id, ok: false, message: t('errorRefusedCommand') } satisfies BackgroundMessage);
       return;
     }
     let reply: BackgroundMessage;
@@ -148,7 +148,6 @@ export class UiHub {
 const LOCAL_COMMAND_DEADLINE_MS = 20_000;
 /** The background's own timeout on a helper request, plus a margin for its reply to arrive. */
 const DEADLINE_MARGIN_MS = 5_000;
-export const NO_ANSWER_MESSAGE = 'The extension did not answer in time. Try again; if it keeps happening, reload the extension.';
 
 /** How long a page waits for the background's answer before it says so: nothing waits forever. */
 export function commandDeadlineMs(command: UiCommand): number {
@@ -181,7 +180,7 @@ export class BackgroundLink {
       this.#port = undefined;
       for (const pending of this.#pending.values()) {
         this.timers.clearTimeout(pending.timer);
-        pending.reject(new UserError('The extension restarted in the background; try again.'));
+        pending.reject(new UserError(t('errorBackgroundRestarted')));
       }
       this.#pending.clear();
       // Reopen at once so the page keeps receiving state.
@@ -215,7 +214,7 @@ export class BackgroundLink {
     return new Promise((resolve, reject) => {
       const timer = this.timers.setTimeout(() => {
         this.#pending.delete(id);
-        reject(new UserError(NO_ANSWER_MESSAGE));
+        reject(new UserError(t('errorNoAnswer')));
       }, commandDeadlineMs(command));
       this.#pending.set(id, { resolve, reject, timer });
       port.postMessage({ kind: 'call', id, command });

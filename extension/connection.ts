@@ -8,13 +8,13 @@ import {
   PROTOCOL_VERSION,
   parseResult,
   parseServerMessage,
-  versionMismatchMessage,
   type ClientRequest,
   type ClientRequestType,
   type ErrorCode,
   type ResultOf,
 } from '../protocol';
 import { UserError } from './errors';
+import { t } from './i18n';
 import type { ConnectionPhase, StoreEvent } from './state';
 import type { TokenStore } from './storage';
 
@@ -90,7 +90,17 @@ export function backoffDelay(attempt: number, random: () => number): number {
   return Math.round(ceiling / 2 + (random() * ceiling) / 2);
 }
 
-export const START_HELPER_HINT = 'Start it with `npm start` (or `npm run helper start`).';
+/** The commands that start and pair the helper, shown as they are typed (never translated). */
+export const HELPER_COMMANDS = { start: 'npm start', startHelper: 'npm run helper start', pair: 'npm run helper pair' } as const;
+
+export function startHelperHint(): string {
+  return t('startHelperHint', HELPER_COMMANDS.start, HELPER_COMMANDS.startHelper);
+}
+
+/** Which side to update, said in the UI language (the helper says the same in English in its refusals). */
+export function versionMismatchText(helperProtocol: number, extensionProtocol: number): string {
+  return t(helperProtocol < extensionProtocol ? 'versionMismatchUpdateHelper' : 'versionMismatchUpdateExtension', helperProtocol, extensionProtocol);
+}
 
 export interface ConnectionDeps {
   createSocket: SocketFactory;
@@ -173,7 +183,7 @@ export class HelperConnection {
 
   /** Pairs with a one-time code from the helper, stores the token, then reconnects with it. */
   pair(code: string): Promise<void> {
-    this.#settlePairing(new HelperError('invalid', 'Another pairing was started.'));
+    this.#settlePairing(new HelperError('invalid', t('errorOtherPairing')));
     return new Promise<void>((resolve, reject) => {
       this.#pairing = { code, resolve, reject };
       this.#attempt = 0;
@@ -201,13 +211,13 @@ export class HelperConnection {
   #notReadyMessage(): string {
     switch (this.#phase.phase) {
       case 'helper-down':
-        return `The helper is not running. ${START_HELPER_HINT}`;
+        return `${t('helperNotRunningSentence')} ${startHelperHint()}`;
       case 'not-paired':
-        return 'The extension is not paired with the helper yet: pair it in the settings.';
+        return t('errorNotPaired');
       case 'version-mismatch':
         return this.#phase.message;
       default:
-        return 'Still connecting to the helper; try again in a moment.';
+        return t('errorStillConnecting');
     }
   }
 
@@ -223,7 +233,7 @@ export class HelperConnection {
       if (!socket) return reject(new HelperError('not-connected', this.#notReadyMessage()));
       const timer = this.deps.clock.setTimeout(() => {
         this.#pending.delete(id);
-        reject(new HelperError('timeout', 'The helper did not answer in time.'));
+        reject(new HelperError('timeout', t('errorHelperTimeout')));
       }, requestTimeoutMs(type));
       this.#pending.set(id, { type, onResult, resolve: resolve as (data: unknown) => void, reject, timer });
       socket.send(JSON.stringify({ type, id, ...payload }));
@@ -241,7 +251,7 @@ export class HelperConnection {
     this.#socket = undefined;
     for (const [id, pending] of this.#pending) {
       clock.clearTimeout(pending.timer);
-      pending.reject(new HelperError('not-connected', 'The connection to the helper was lost; try again.'));
+      pending.reject(new HelperError('not-connected', t('errorConnectionLost')));
       this.#pending.delete(id);
     }
   }
@@ -277,7 +287,7 @@ export class HelperConnection {
     const neverAnswered = this.#stage === 'opening';
     this.#drop();
     // A pairing whose socket closed mid-request learns that from its request instead.
-    if (neverAnswered) this.#settlePairing(new HelperError('not-connected', `Could not reach the helper at ${this.#address}. ${START_HELPER_HINT}`));
+    if (neverAnswered) this.#settlePairing(new HelperError('not-connected', `${t('errorHelperUnreachable', this.#address)} ${startHelperHint()}`));
     const delay = backoffDelay(this.#attempt++, this.deps.random);
     this.#stage = 'waiting';
     this.#setPhase({ phase: 'helper-down', retryAt: this.deps.clock.now() + delay });
@@ -325,7 +335,7 @@ export class HelperConnection {
           return pending.reject(new HelperError(message.code, message.message));
         }
         const data = parseResult(pending.type, message.data);
-        if (data === undefined) return pending.reject(new HelperError('invalid', 'The helper sent an answer this extension does not understand.'));
+        if (data === undefined) return pending.reject(new HelperError('invalid', t('errorUnknownAnswer')));
         pending.onResult?.();
         return pending.resolve(data);
       }
@@ -337,7 +347,7 @@ export class HelperConnection {
   async #onHello(protocol: number, helperVersion: string | undefined, generation: number): Promise<void> {
     // The helper answered, so it is running: no longer "down", whatever it was.
     this.#setPhase(this.#phase.phase === 'helper-down' ? { phase: 'connecting' } : this.#phase, helperVersion);
-    if (protocol !== PROTOCOL_VERSION) return this.#refused('version-mismatch', versionMismatchMessage(protocol, PROTOCOL_VERSION));
+    if (protocol !== PROTOCOL_VERSION) return this.#refused('version-mismatch', versionMismatchText(protocol, PROTOCOL_VERSION));
     this.#stage = 'handshake';
     const pairing = this.#pairing;
     if (pairing) {
@@ -346,7 +356,7 @@ export class HelperConnection {
         await this.deps.tokens.set(token);
         if (this.#pairing === pairing) this.#settlePairing();
       } catch (error) {
-        if (this.#pairing === pairing) this.#settlePairing(error instanceof HelperError ? error : new HelperError('internal', 'Pairing failed.'));
+        if (this.#pairing === pairing) this.#settlePairing(error instanceof HelperError ? error : new HelperError('internal', t('errorPairingFailed')));
       }
       // Start clean: authenticate with the stored token (or settle as not paired) on a fresh socket.
       if (generation === this.#generation) this.#connect();

@@ -1,4 +1,9 @@
-/** Errors whose message is written for the user and shown as it is. Anything else gets a plain stand-in. */
+/**
+ * Errors whose message is written for the user and shown as it is (ours from the catalogue, the
+ * helper's in its own words). Anything else gets a plain stand-in.
+ */
+import { t } from './i18n';
+
 export class UserError extends Error {
   constructor(message: string) {
     super(message);
@@ -6,8 +11,6 @@ export class UserError extends Error {
   }
 }
 
-export const UNEXPECTED_ERROR_MESSAGE = 'Something went wrong inside the extension. Try again; if it keeps happening, reload the extension.';
-
 export function userMessage(error: unknown): string {
-  return error instanceof UserError ? error.message : UNEXPECTED_ERROR_MESSAGE;
+  return error instanceof UserError ? error.message : t('errorUnexpected');
 }

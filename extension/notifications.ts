@@ -5,6 +5,7 @@
  */
 import * as v from 'valibot';
 import { MessageKeySchema, messageKeyString, type DeltaMessage, type MessageKey, type Preview } from '../protocol';
+import { plural, t } from './i18n';
 import type { QuietHours, Settings } from './settings';
 import { STORAGE_KEYS, type KeyValueStore } from './storage';
 
@@ -97,11 +98,11 @@ export class NotifiedKeys {
 }
 
 function sender(p: Preview): string {
-  return p.from.name || p.from.address || 'Unknown sender';
+  return p.from.name || p.from.address || t('unknownSender');
 }
 
 function subject(p: Preview): string {
-  return p.subject.trim() || '(no subject)';
+  return p.subject.trim() || t('noSubject');
 }
 
 export interface NotifierDeps {
@@ -141,15 +142,15 @@ export class Notifier {
 
     const byKey = new Map(delta.added.map((p) => [messageKeyString(p.key), p]));
     const label = this.deps.accountLabel(delta.accountId);
-    const buttons = this.deps.supportsButtons ? { buttons: [{ title: 'Mark read' }, { title: 'Open' }] } : {};
+    const buttons = this.deps.supportsButtons ? { buttons: [{ title: t('markRead') }, { title: t('notificationOpen') }] } : {};
     const base = { type: 'basic' as const, iconUrl: this.deps.iconUrl, contextMessage: label, ...buttons };
 
     if (keys.length > GROUP_THRESHOLD) {
       const previews = keys.map((k) => byKey.get(messageKeyString(k))).filter((p): p is Preview => !!p);
       await api.create(notificationId({ accountId: delta.accountId, keys }), {
         ...base,
-        title: `${keys.length} new messages`,
-        message: previews.slice(0, 3).map((p) => `${sender(p)}: ${subject(p)}`).join('\n'),
+        title: plural('newMessages', keys.length),
+        message: previews.slice(0, 3).map((p) => t('rowLabel', sender(p), subject(p))).join('\n'),
       });
       return;
     }
@@ -157,8 +158,8 @@ export class Notifier {
       const preview = byKey.get(messageKeyString(key));
       await api.create(notificationId({ accountId: delta.accountId, keys: [key] }), {
         ...base,
-        title: preview ? sender(preview) : 'New message',
-        message: preview ? [subject(preview), preview.snippet].filter(Boolean).join('\n') : `New mail in ${label}`,
+        title: preview ? sender(preview) : plural('newMessages', 1),
+        message: preview ? [subject(preview), preview.snippet].filter(Boolean).join('\n') : t('newMailIn', label),
       });
     }
   }

@@ -3,6 +3,8 @@
  * Checking the shape before sending catches the common mistake of typing the Apple ID password,
  * which iCloud refuses for IMAP and which repeated failures can get the account locked for.
  */
+import { t } from './i18n';
+
 const APP_PASSWORD = /^[a-z]{4}-?[a-z]{4}-?[a-z]{4}-?[a-z]{4}$/i;
 
 /** The canonical dashed form, or undefined when the input is not shaped like an app-specific password. */
@@ -13,5 +15,9 @@ export function normalizeAppPassword(input: string): string | undefined {
   return letters.match(/.{4}/g)!.join('-');
 }
 
-export const APP_PASSWORD_SHAPE_MESSAGE =
-  'This does not look like an app-specific password (four groups of four letters, like abcd-efgh-ijkl-mnop). Your Apple ID password does not work here.';
+/** Said when the input is not shaped like one (the example is the shape, not a translation). */
+export const APP_PASSWORD_EXAMPLE = 'abcd-efgh-ijkl-mnop';
+
+export function appPasswordShapeMessage(): string {
+  return t('appPasswordShape', APP_PASSWORD_EXAMPLE);
+}

@@ -31,6 +31,8 @@ export interface PopupAccount {
   unreadCount: number;
   webmailUrl?: string;
   previews: Preview[];
+  /** A "Retry login" asked from the popup is on its way. */
+  retrying?: boolean;
 }
 
 export interface ReaderState {
@@ -56,6 +58,8 @@ export interface PopupIntents {
   archive(accountId: string, key: MessageKey): void;
   remove(accountId: string, key: MessageKey): void;
   markAllRead(accountId: string): void;
+  /** One login now, for an account that waits for the user after a rejected or cut-short login. */
+  retryLogin(accountId: string): void;
   openWebmail(url: string): void;
   openSettings(): void;
   retry(): void;
@@ -116,6 +120,7 @@ export class PopupModel implements PopupIntents {
   #cached: AccountView[] | undefined;
   #reader: ReaderState | undefined;
   #notice: string | undefined;
+  readonly #retrying = new Set<string>();
   #view: PopupView = { status: { kind: 'loading' }, accounts: [] };
   readonly #listeners = new Set<(view: PopupView) => void>();
   #haveFirstView!: () => void;
@@ -161,7 +166,9 @@ export class PopupModel implements PopupIntents {
   }
 
   #update(): void {
-    this.#view = { ...popupStatusAndAccounts(this.#snapshot, this.#cached), reader: this.#reader, notice: this.#notice };
+    const { status, accounts } = popupStatusAndAccounts(this.#snapshot, this.#cached);
+    const marked = accounts.map((a) => (this.#retrying.has(a.id) ? { ...a, retrying: true } : a));
+    this.#view = { status, accounts: marked, reader: this.#reader, notice: this.#notice };
     for (const listener of this.#listeners) listener(this.#view);
   }
 
@@ -215,6 +222,21 @@ export class PopupModel implements PopupIntents {
 
   readonly markAllRead = (accountId: string): void => {
     this.deps.link.helper({ type: 'mark-all-read', accountId }).catch((error) => this.#fail(error));
+  };
+
+  readonly retryLogin = (accountId: string): void => {
+    if (this.#retrying.has(accountId)) return;
+    this.#retrying.add(accountId);
+    this.#update();
+    const done = () => {
+      this.#retrying.delete(accountId);
+      this.#update();
+    };
+    // The account's new state (signing in, then connected or stopped again) comes with the snapshots.
+    this.deps.link.helper({ type: 'retry-login', accountId }).then(done, (error) => {
+      this.#retrying.delete(accountId);
+      this.#fail(error);
+    });
   };
 
   readonly openWebmail = (url: string): void => {

@@ -2,6 +2,7 @@
 import * as v from 'valibot';
 import { DEFAULT_HELPER_PORT, type AccountStatus } from '../protocol';
 import { UserError } from './errors';
+import { t } from './i18n';
 import { STORAGE_KEYS, type KeyValueStore } from './storage';
 
 export const DEFAULT_HELPER_ADDRESS = `ws://127.0.0.1:${DEFAULT_HELPER_PORT}`;
@@ -54,15 +55,15 @@ export function checkHelperAddress(input: string): { ok: true; address: string }
   try {
     url = new URL(/^[a-z][a-z0-9+.-]*:\/\//i.test(text) ? text : `ws://${text}`);
   } catch {
-    return { ok: false, message: 'The address must look like ws://127.0.0.1:47913.' };
+    return { ok: false, message: t('addressShape', DEFAULT_HELPER_ADDRESS) };
   }
-  if (url.protocol !== 'ws:') return { ok: false, message: 'The address must start with ws:// (the helper speaks plain WebSocket on loopback).' };
+  if (url.protocol !== 'ws:') return { ok: false, message: t('addressScheme') };
   // The extension's CSP allows exactly these two (an IPv6 literal is not a valid CSP source).
   if (!['127.0.0.1', 'localhost'].includes(url.hostname)) {
-    return { ok: false, message: 'The helper only runs on this computer: use 127.0.0.1 or localhost.' };
+    return { ok: false, message: t('addressLoopback') };
   }
   if (url.pathname !== '/' || url.search || url.hash || url.username || url.password) {
-    return { ok: false, message: 'The address is only ws://host:port, nothing after it.' };
+    return { ok: false, message: t('addressNothingAfter') };
   }
   return { ok: true, address: `ws://${url.host}` };
 }
@@ -86,7 +87,7 @@ export async function saveSettings(store: KeyValueStore, change: Partial<Setting
   const checked = v.safeParse(SettingsChangeSchema, change);
   if (!checked.success) {
     const field = checked.issues[0].path?.[0]?.key;
-    throw new UserError(field === 'quietHours' ? 'Quiet hours need a start and an end time like 22:00.' : `The setting "${String(field)}" has an invalid value.`);
+    throw new UserError(field === 'quietHours' ? t('quietHoursInvalid') : t('settingInvalid', String(field)));
   }
   const next = { ...(await loadSettings(store)), ...checked.output };
   const address = checkHelperAddress(next.helperAddress);
@@ -96,7 +97,7 @@ export async function saveSettings(store: KeyValueStore, change: Partial<Setting
   for (const [id, url] of Object.entries(next.webmailUrls)) {
     if (url.trim() === '') continue;
     const link = checkWebmailUrl(url);
-    if (!link) throw new UserError('A webmail link must be an http:// or https:// address.');
+    if (!link) throw new UserError(t('webmailLinkInvalid'));
     webmailUrls[id] = link;
   }
   next.webmailUrls = webmailUrls;

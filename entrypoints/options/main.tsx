@@ -4,7 +4,13 @@ import { useLayoutEffect, useState } from 'preact/hooks';
 import { Settings } from '@/components/Settings';
 import '@/components/styles.css';
 import { BackgroundLink, UI_PORT_NAME, type UiSnapshot } from '@/extension/bridge';
+import { browserMessageSource, setMessageSource, t, uiDirection, uiLocale } from '@/extension/i18n';
 import { settingsIntents } from '@/extension/settings-intents';
+
+setMessageSource(browserMessageSource(browser.i18n));
+document.documentElement.lang = uiLocale();
+document.documentElement.dir = uiDirection();
+document.title = t('settingsTitle');
 
 const link = new BackgroundLink(() => browser.runtime.connect({ name: UI_PORT_NAME }));
 let latest: UiSnapshot | undefined;

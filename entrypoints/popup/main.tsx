@@ -5,6 +5,7 @@ import { Popup } from '@/components/Popup';
 import '@/components/styles.css';
 import { BackgroundLink, UI_PORT_NAME } from '@/extension/bridge';
 import { PreviewCache } from '@/extension/cache';
+import { browserMessageSource, setMessageSource, t, uiDirection, uiLocale } from '@/extension/i18n';
 import { PopupModel } from '@/extension/popup-model';
 
 /** How long the first render waits for the cache (IndexedDB answers in a few ms): then the shell. */
@@ -12,6 +13,10 @@ const FIRST_VIEW_WAIT_MS = 100;
 
 // Started before anything else here, so IndexedDB works while the rest of this module runs.
 const cached = new PreviewCache().read();
+setMessageSource(browserMessageSource(browser.i18n));
+document.documentElement.lang = uiLocale();
+document.documentElement.dir = uiDirection();
+document.title = t('extName');
 const link = new BackgroundLink(() => browser.runtime.connect({ name: UI_PORT_NAME }));
 const model = new PopupModel({
   link,

@@ -36,8 +36,11 @@ export interface ExtensionBrowser {
   close(): Promise<void>;
 }
 
-/** `extensionDir`: the built extension by default; the bench loads a copy with a page of its own. */
-export async function launchWithExtension(extensionDir = EXTENSION_DIR): Promise<ExtensionBrowser> {
+/**
+ * `extensionDir`: the built extension by default; the bench loads a copy with a page of its own.
+ * `language`: the browser's language (what `chrome.i18n` picks the catalogue by), e.g. 'he'.
+ */
+export async function launchWithExtension(extensionDir = EXTENSION_DIR, language?: string): Promise<ExtensionBrowser> {
   if (!existsSync(join(extensionDir, 'manifest.json'))) {
     throw new Error(`No built extension at ${extensionDir}: run \`npx wxt build\` first (npm test does).`);
   }
@@ -45,7 +48,8 @@ export async function launchWithExtension(extensionDir = EXTENSION_DIR): Promise
   const context = await chromium.launchPersistentContext(profile, {
     executablePath: CHROMIUM,
     headless: true,
-    args: [...CHROMIUM_FLAGS, `--disable-extensions-except=${extensionDir}`, `--load-extension=${extensionDir}`],
+    // --lang picks the extension's catalogue (measured here: LANGUAGE/LANG or Playwright's `locale` do not).
+    args: [...CHROMIUM_FLAGS, `--disable-extensions-except=${extensionDir}`, `--load-extension=${extensionDir}`, ...(language ? [`--lang=${language}`] : [])],
   });
   const worker = context.serviceWorkers()[0] ?? (await context.waitForEvent('serviceworker', { timeout: 15_000 }));
   const extensionId = new URL(worker.url()).host;

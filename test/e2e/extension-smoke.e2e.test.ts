@@ -1,21 +1,20 @@
 /**
- * Smoke test of the built Chrome extension in real Chromium against a tiny fake helper (ws +
- * the shared protocol, with the helper's Origin check): the badge shows "off" while nothing
+ * Smoke test of the built Chrome extension in real Chromium against a tiny fake helper
+ * (fake-helper.ts): the badge shows "off" while nothing
  * listens, "pair" once the address points at a helper, the unread count after pairing through the
  * settings page; the popup renders a hostile body inert. Screenshots go to test-artifacts/screenshots/.
  */
 import { mkdirSync } from 'node:fs';
-import type { AddressInfo } from 'node:net';
 import { resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { WebSocket, WebSocketServer } from 'ws';
-import { PROTOCOL_VERSION, parseClientMessage, type Preview, type ServerMessage } from '../../protocol';
+import { WebSocket } from 'ws';
+import type { Preview } from '../../protocol';
 import { launchWithExtension, type ExtensionBrowser } from './chromium';
+import { startFakeHelper, type FakeHelper } from './fake-helper';
 
 const SCREENSHOTS = resolve(import.meta.dirname, '../../test-artifacts/screenshots');
 const CODE = '424242';
 const TOKEN = 'smoke-test-token';
-const EXTENSION_ORIGIN = /^chrome-extension:\/\/[a-p]{32}$/;
 
 const preview = (uid: number, from: string, subject: string): Preview => ({
   key: { mailbox: 'INBOX', uidValidity: 1, uid },
@@ -38,69 +37,20 @@ const ACCOUNT = {
 const PREVIEWS = [preview(1, 'Alice', 'Lunch on Friday'), preview(2, 'Bob', 'Quarterly report'), preview(3, 'Carol', 'Photos from the trip')];
 const HOSTILE_TEXT = 'Hi <script>alert(1)</script> <img src=x onerror=alert(1)> see https://example.com/safe and javascript:alert(2)';
 
-/** Just enough helper: hello, pair with one code, auth with the token it gave, snapshots, ping, get-body. */
-async function startFakeHelper() {
-  const origins: string[] = [];
-  let refused = 0;
-  const clients = new Set<WebSocket>();
-  const server = new WebSocketServer({
-    host: '127.0.0.1',
-    port: 0,
-    verifyClient: ({ origin }: { origin?: string }) => {
-      if (origin && EXTENSION_ORIGIN.test(origin)) return origins.push(origin) > 0;
-      refused++;
-      return false;
-    },
-  });
-  await new Promise<void>((r) => server.once('listening', () => r()));
-  const send = (ws: WebSocket, message: ServerMessage) => ws.send(JSON.stringify(message));
-  server.on('connection', (ws) => {
-    let authed = false;
-    send(ws, { type: 'hello', protocol: PROTOCOL_VERSION, helperVersion: 'fake-0.0.1' });
-    ws.on('message', (raw) => {
-      const parsed = parseClientMessage(raw.toString());
-      if (!parsed.ok) return send(ws, parsed.error);
-      const m = parsed.message;
-      const result = (data: unknown) => send(ws, { type: 'result', id: m.id, data });
-      const welcome = (data: unknown) => {
-        authed = true;
-        clients.add(ws);
-        result(data);
-        send(ws, { type: 'snapshot', account: ACCOUNT, previews: PREVIEWS });
-      };
-      if (m.type === 'pair') return m.code === CODE ? welcome({ token: TOKEN }) : send(ws, { type: 'error', id: m.id, code: 'bad-pairing-code', message: 'Wrong pairing code.' });
-      if (m.type === 'auth') return m.token === TOKEN ? welcome({}) : (send(ws, { type: 'error', id: m.id, code: 'bad-token', message: 'Unknown token.' }), ws.close());
-      if (!authed) return send(ws, { type: 'error', id: m.id, code: 'unauthenticated', message: 'Send auth or pair first.' });
-      if (m.type === 'ping') return result({ at: Date.now() });
-      if (m.type === 'get-body') {
-        const p = PREVIEWS.find((x) => x.key.uid === m.key.uid)!;
-        return result({
-          key: m.key, from: p.from, to: [{ address: 'me@icloud.com' }], toTotal: 1, subject: p.subject, date: p.date,
-          text: HOSTILE_TEXT, truncated: false, attachments: [], attachmentTotal: 0,
-        });
-      }
-      return result({});
-    });
-    ws.on('close', () => clients.delete(ws));
-  });
-  return {
-    port: (server.address() as AddressInfo).port,
-    origins,
-    refused: () => refused,
-    broadcast: (message: ServerMessage) => clients.forEach((ws) => send(ws, message)),
-    close: () => new Promise<void>((r) => server.close(() => r())),
-  };
-}
-
 describe('the built extension in Chromium', () => {
-  let helper: Awaited<ReturnType<typeof startFakeHelper>>;
+  let helper: FakeHelper;
   let browser: ExtensionBrowser;
   const badgeText = async () => (await browser.badge()).text;
   const poll = { timeout: 20_000, interval: 100 };
 
   beforeAll(async () => {
     mkdirSync(SCREENSHOTS, { recursive: true });
-    helper = await startFakeHelper();
+    helper = await startFakeHelper({
+      code: CODE,
+      token: TOKEN,
+      accounts: [{ status: ACCOUNT, previews: PREVIEWS }],
+      fallbackBody: (p) => ({ key: p.key, from: p.from, to: [{ address: 'me@icloud.com' }], toTotal: 1, subject: p.subject, date: p.date, text: HOSTILE_TEXT, truncated: false, attachments: [], attachmentTotal: 0 }),
+    });
     browser = await launchWithExtension();
   }, 60_000);
 
@@ -134,6 +84,7 @@ describe('the built extension in Chromium', () => {
     const stranger = new WebSocket(`ws://127.0.0.1:${helper.port}`);
     await new Promise((r) => stranger.once('error', r));
     expect(helper.refused()).toBe(1);
+    expect(helper.invalid).toEqual([]);
 
     helper.broadcast({ type: 'delta', accountId: 'icloud', added: [preview(4, 'Dave', 'New thing')], removed: [], notify: [{ mailbox: 'INBOX', uidValidity: 1, uid: 4 }], unreadCount: 4 });
     await expect.poll(badgeText, poll).toBe('4');

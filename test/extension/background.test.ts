@@ -1,7 +1,7 @@
+import './english';
 import 'fake-indexeddb/auto';
 import { describe, expect, it } from 'vitest';
 import { RECONNECT_ALARM } from '../../extension/background';
-import { REFUSED_COMMAND_MESSAGE } from '../../extension/bridge';
 import { notificationId } from '../../extension/notifications';
 import { settingsIntents } from '../../extension/settings-intents';
 import { boot } from './background-harness';
@@ -89,7 +89,7 @@ describe('background', () => {
     const whole = { ...preview(3), ...keyOf(preview(3)) };
     pair.ui.postMessage({ kind: 'call', id: 3, command: { type: 'helper', call: { type: 'archive', accountId: 'icloud', key: whole } } });
     await flush();
-    expect(replies).toEqual([1, 2, 3].map((id) => ({ kind: 'reply', id, ok: false, message: REFUSED_COMMAND_MESSAGE })));
+    expect(replies).toEqual([1, 2, 3].map((id) => ({ kind: 'reply', id, ok: false, message: 'The extension refused this request (an internal error). Reload the extension; if it keeps happening, report it.' })));
     expect(b.sockets.current.sent.map((m) => m.type)).toEqual(['auth', 'ping']);
 
     const stranger = portPair('other-extension');

@@ -1,7 +1,9 @@
+import './english';
 import { describe, expect, it, vi } from 'vitest';
 import { BADGE_COLORS, badgeLook, badgeUpdater } from '../../extension/badge';
 import type { ConnectionPhase, ExtensionState } from '../../extension/state';
 import type { AccountStatus } from '../../protocol';
+import { useCatalogue } from './catalogue';
 import { account } from './fakes';
 
 const connected = (...accounts: AccountStatus[]): ExtensionState => ({
@@ -42,7 +44,9 @@ describe('badge looks', () => {
     expect(looks.mismatch).toMatchObject({ text: 'upd', color: BADGE_COLORS.attention });
     expect(looks.mismatch.title).toContain('update the helper');
     expect(looks.authFailed).toMatchObject({ text: '!', color: BADGE_COLORS.attention });
-    expect(looks.authFailed.title).toContain('password rejected for iCloud');
+    // Neutral (a login cut short is the same state): never "password rejected".
+    expect(looks.authFailed.title).toContain('Sign-in stopped for iCloud: your action is needed');
+    expect(looks.authFailed.title).not.toMatch(/password rejected/i);
     expect(looks.paused).toMatchObject({ text: '…', color: BADGE_COLORS.waiting });
     expect(looks.backoff).toMatchObject({ text: '…', color: BADGE_COLORS.waiting });
     // Distinct text-and-colour pairs for the distinct situations.
@@ -70,5 +74,19 @@ describe('badge looks', () => {
     await update(phase({ phase: 'helper-down' }));
     expect(action.setBadgeText.mock.calls).toEqual([[{ text: '2' }], [{ text: 'off' }]]);
     expect(action.setBadgeBackgroundColor).toHaveBeenLastCalledWith({ color: BADGE_COLORS.off });
+  });
+
+  it('speaks the catalogue’s language in its tooltip', () => {
+    useCatalogue('de');
+    try {
+      const look = badgeLook(connected(account({ unreadCount: 3 }), account({ id: 'work', label: 'Arbeit', state: 'auth-failed', unreadCount: 1 })));
+      expect(look.title.split('\n')).toEqual([
+        'Mail-Benachrichtigung: Anmeldung angehalten für Arbeit: Ihr Eingreifen ist nötig (erneut anmelden oder in den Einstellungen ein neues Passwort eingeben).',
+        'iCloud: 3 ungelesen',
+        'Arbeit: 1 ungelesen (Anmeldung angehalten)',
+      ]);
+    } finally {
+      useCatalogue('en');
+    }
   });
 });

@@ -1,6 +1,7 @@
+import './english';
 import 'fake-indexeddb/auto';
 import { describe, expect, it } from 'vitest';
-import { BackgroundLink, commandDeadlineMs, NO_ANSWER_MESSAGE, REFUSED_COMMAND_MESSAGE, type UiCommand } from '../../extension/bridge';
+import { BackgroundLink, commandDeadlineMs, type UiCommand } from '../../extension/bridge';
 import { PopupModel } from '../../extension/popup-model';
 import { keyOf } from '../../protocol';
 import { boot } from './background-harness';
@@ -17,7 +18,7 @@ describe('page ↔ background: every call gets one answer', () => {
     await clock.advance(commandDeadlineMs(command) - 1);
     expect(outcome).toBeUndefined();
     await clock.advance(1);
-    expect(outcome).toBe(NO_ANSWER_MESSAGE);
+    expect(outcome).toBe('The extension did not answer in time. Try again; if it keeps happening, reload the extension.');
   });
 
   it('a command the background refuses is answered at once with an error the page shows', async () => {
@@ -27,7 +28,7 @@ describe('page ↔ background: every call gets one answer', () => {
     await flush();
     // What the popup once sent for "archive": the whole preview where the key belongs.
     const wrong = { type: 'helper', call: { type: 'archive', accountId: 'icloud', key: preview(1) } } as unknown as UiCommand;
-    await expect(link.call(wrong)).rejects.toThrow(REFUSED_COMMAND_MESSAGE);
+    await expect(link.call(wrong)).rejects.toThrow('The extension refused this request (an internal error). Reload the extension; if it keeps happening, report it.');
     expect(b.sockets.current.sent.map((m) => m.type)).not.toContain('archive');
   });
 

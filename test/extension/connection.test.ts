@@ -1,3 +1,4 @@
+import './english';
 import { describe, expect, it } from 'vitest';
 import {
   HANDSHAKE_TIMEOUT_MS,
@@ -120,7 +121,7 @@ describe('helper connection: handshake', () => {
     const t = await setup();
     const paired = t.connection.pair('123456');
     t.sockets.current.drop();
-    await expect(paired).rejects.toThrow(/Could not reach the helper at ws:\/\/127\.0\.0\.1:47913\. Start it with `npm start`/);
+    await expect(paired).rejects.toThrow(/Could not reach the helper at ws:\/\/127\.0\.0\.1:47913\. Start it with “npm start”/);
   });
 
   it('forgets a token the helper refuses and waits for pairing instead of retrying', async () => {
@@ -251,7 +252,7 @@ describe('helper connection: requests', () => {
     const body = t.connection.request('delete', { accountId: 'icloud', key: { mailbox: 'INBOX', uidValidity: 1, uid: 1 } });
     t.sockets.current.drop();
     await expect(body).rejects.toMatchObject({ code: 'not-connected' });
-    await expect(t.connection.request('mark-all-read', { accountId: 'icloud' })).rejects.toThrow(/helper is not running\. Start it with `npm start`/);
+    await expect(t.connection.request('mark-all-read', { accountId: 'icloud' })).rejects.toThrow(/helper is not running\. Start it with “npm start”/);
   });
 
   it('refuses requests before pairing with a pointer to the settings', async () => {

@@ -1,3 +1,4 @@
+import './english';
 import { describe, expect, it } from 'vitest';
 import {
   GROUP_THRESHOLD,

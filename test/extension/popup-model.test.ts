@@ -1,3 +1,4 @@
+import './english';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { UiCommand, UiSnapshot } from '../../extension/bridge';
 import { UserError } from '../../extension/errors';
@@ -179,5 +180,24 @@ describe('popup model: when the page may render', () => {
     vi.advanceTimersByTime(1);
     expect(await settled(ready)).toBe(true);
     expect(t.model.view.status.kind).toBe('loading');
+  });
+
+  it('Retry login: one request to the helper, the button busy until it answers, a failure in words', async () => {
+    const t = setup();
+    const failed = account({ state: 'auth-failed', stateReason: 'The last login was cut short before the server answered.' });
+    t.push(snapshot(connected([{ status: failed, previews: [] }])));
+    t.model.retryLogin('icloud');
+    t.model.retryLogin('icloud'); // a second click while the first runs sends nothing more
+    expect(t.helperCalls().map((c) => c.command)).toEqual([{ type: 'helper', call: { type: 'retry-login', accountId: 'icloud' } }]);
+    expect(t.model.view.accounts[0].retrying).toBe(true);
+    t.helperCalls()[0].resolve({});
+    await flush();
+    expect(t.model.view.accounts[0].retrying).toBeUndefined();
+
+    t.model.retryLogin('icloud');
+    t.helperCalls()[1].reject(new UserError('Too many login retries this hour; try again at 14:05.'));
+    await flush();
+    expect(t.model.view.accounts[0].retrying).toBeUndefined();
+    expect(t.model.view.notice).toBe('Too many login retries this hour; try again at 14:05.');
   });
 });

@@ -1,4 +1,5 @@
 // @vitest-environment happy-dom
+import './english';
 import 'fake-indexeddb/auto';
 import { cleanup, fireEvent, render, screen, within } from '@testing-library/preact';
 import { afterEach, describe, expect, it, vi } from 'vitest';
@@ -10,6 +11,7 @@ import { settingsIntents } from '../../extension/settings-intents';
 import type { AccountView } from '../../extension/state';
 import type { AccountStatus } from '../../protocol';
 import { boot } from './background-harness';
+import { LOCALES, readCatalogue, useCatalogue } from './catalogue';
 import { account, flush } from './fakes';
 
 afterEach(cleanup);
@@ -70,7 +72,7 @@ describe('settings: adding an account', () => {
       username: 'me@icloud.com',
       password: 'abcd-efgh-ijkl-mnop',
     });
-    expect(screen.getByText(/Signed in and saved "iCloud"/).getAttribute('role')).toBe('status');
+    expect(screen.getByText(/Signed in and saved “iCloud”/).getAttribute('role')).toBe('status');
   });
 
   it("clears the password even when the helper refuses it, and shows the helper's words", async () => {
@@ -174,14 +176,14 @@ describe('settings: pairing and connection', () => {
 
   it('a paired browser whose helper is down is told to start it, not to pair again', () => {
     render(<Settings snapshot={snap([], { state: { connection: { phase: 'helper-down' }, accounts: [] } })} now={NOW} on={intents()} />);
-    expect(screen.getAllByRole('status')[0].textContent).toBe('Paired with the helper at 127.0.0.1:47913, which is not running. Start it with `npm start` (or `npm run helper start`).');
+    expect(screen.getAllByRole('status')[0].textContent).toBe('Paired with the helper at 127.0.0.1:47913, which is not running. Start it with “npm start” (or “npm run helper start”).');
     expect(screen.queryByLabelText('Pairing code')).toBeNull();
   });
 
   it('says how to start a helper that is not running, and shows a refused code in plain words', async () => {
     const on = intents({ pair: vi.fn(async () => Promise.reject(new UserError('Wrong pairing code.'))) });
     render(<Settings snapshot={snap([], { paired: false, state: { connection: { phase: 'helper-down' }, accounts: [] } })} now={NOW} on={on} />);
-    expect(document.body.textContent).toContain('The helper is not running at 127.0.0.1:47913. Start it with `npm start`');
+    expect(document.body.textContent).toContain('The helper is not running at 127.0.0.1:47913. Start it with “npm start”');
     type('Pairing code', '999999');
     fireEvent.click(screen.getByRole('button', { name: 'Pair' }));
     await flush();
@@ -202,7 +204,9 @@ describe('settings: accounts', () => {
     });
     render(<Settings snapshot={snap([failed])} now={NOW} on={on} />);
     const card = screen.getByRole('region', { name: 'Account iCloud' });
-    expect(card.textContent).toContain('Password rejected — action needed.');
+    // Neutral words (a login cut short lands here too); the helper's reason says which it was.
+    expect(card.textContent).toContain('Sign-in stopped — your action is needed');
+    expect(card.textContent).not.toContain('Password rejected');
     expect(card.textContent).toContain('iCloud rejected the password at 11:58.');
     fireEvent.click(within(card).getByRole('button', { name: 'Retry login' }));
     expect(on.retryLogin).toHaveBeenCalledWith('icloud');
@@ -288,7 +292,7 @@ describe('settings: archive and delete folders', () => {
     b.sockets.current.reply('list-folders', { folders: [{ path: 'INBOX' }, { path: 'Old' }] });
     await flush();
     expect(input('Archive moves mail to').value).toBe('Archive');
-    expect(document.body.textContent).toContain('"Archive" is not on the server yet: it is created when you save.');
+    expect(document.body.textContent).toContain('“Archive” is not on the server yet: it is created when you save.');
     type('Archive moves mail to', 'Kept');
     fireEvent.click(screen.getByLabelText('Delete permanently (cannot be undone)'));
     expect(screen.queryByLabelText('Trash folder')).toBeNull();
@@ -298,5 +302,31 @@ describe('settings: archive and delete folders', () => {
     b.sockets.current.reply('update-account', { account: account({ kind: 'imap', id: 'work', label: 'Work', archiveFolder: 'Kept', deleteMode: 'expunge' }) });
     await flush();
     expect(screen.getByText('Saved: archive and delete use these now.')).toBeTruthy();
+  });
+});
+
+describe('settings in every language', () => {
+  afterEach(() => useCatalogue('en'));
+  // What t() shows for a name the catalogue lacks: the name itself (e.g. "helperConnection").
+  const names = new Set(Object.keys(readCatalogue('en')).flatMap((name) => [name, name.replace(/_[a-z]+$/, '')]).filter((n) => /[A-Z]/.test(n)));
+  const missing = (text: string) => text.split(/[^A-Za-z]+/).filter((word) => names.has(word));
+
+  it.each(LOCALES)('%s: every word comes from the catalogue', async (locale) => {
+    useCatalogue(locale, locale === 'he' ? 'rtl' : 'ltr');
+    const failed = account({ id: 'old', label: 'Old', state: 'auth-failed', stateReason: 'x', kind: 'imap', until: NOW + 7200_000 });
+    const snapshots = [
+      snap([account(), failed]),
+      snap([], { paired: false, state: { connection: { phase: 'helper-down' }, accounts: [] } }),
+      snap([], { paired: true, notificationsSupported: false, state: { connection: { phase: 'connecting' }, accounts: [] } }),
+    ];
+    for (const snapshot of snapshots) {
+      const { container } = render(<Settings snapshot={snapshot} now={NOW} on={intents()} />);
+      for (const button of screen.queryAllByRole('button', { name: /archiv|アーカイブ|ארכיון/i })) fireEvent.click(button);
+      await flush();
+      if (snapshot.state.connection.phase === 'connected') expect(container.querySelectorAll('datalist').length).toBe(2); // the folder forms are open
+      const spoken = [...container.querySelectorAll('[aria-label], [title], [placeholder]')].flatMap((el) => ['aria-label', 'title', 'placeholder'].map((a) => el.getAttribute(a) ?? ''));
+      expect(missing(`${container.innerHTML} ${spoken.join(' ')}`)).toEqual([]);
+      cleanup();
+    }
   });
 });

@@ -1,3 +1,4 @@
+import './english';
 import { describe, expect, it } from 'vitest';
 import { normalizeAppPassword } from '../../extension/password';
 import { checkHelperAddress, defaultSettings, loadSettings, parseSettings, saveSettings, webmailUrlFor } from '../../extension/settings';
