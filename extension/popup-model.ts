@@ -199,10 +199,19 @@ export class PopupModel implements PopupIntents {
   };
 
   readonly setSeen = (accountId: string, key: MessageKey, seen: boolean): void => {
-    this.deps.link.helper({ type: 'set-seen', accountId, keys: [key], seen }).then(() => {
+    // The open message shows the change at once, so a second r toggles back rather than repeating
+    // the first; a refusal puts it back as it was and says why.
+    const readerOf = () => {
       const reader = this.#reader;
-      if (reader && reader.accountId === accountId && sameKey(keyOf(reader.preview), key)) this.#setReader({ ...reader, seen });
-    }, (error) => this.#fail(error));
+      return reader && reader.accountId === accountId && sameKey(keyOf(reader.preview), key) ? reader : undefined;
+    };
+    const before = readerOf()?.seen;
+    if (before !== undefined) this.#setReader({ ...readerOf()!, seen });
+    this.deps.link.helper({ type: 'set-seen', accountId, keys: [key], seen }).catch((error) => {
+      const reader = readerOf();
+      if (reader && before !== undefined && reader.seen === seen) this.#setReader({ ...reader, seen: before });
+      this.#fail(error);
+    });
   };
 
   #removeFromView(accountId: string, key: MessageKey, request: Promise<unknown>): void {

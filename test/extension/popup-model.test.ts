@@ -129,6 +129,22 @@ describe('popup model', () => {
     expect(t.helperCalls()[3].command).toMatchObject({ call: { type: 'delete' } });
   });
 
+  it('shows read/unread in the open message at once, so a second r toggles back; a refusal puts it back and says why', async () => {
+    const t = setup();
+    t.model.open('icloud', preview(1));
+    expect(t.model.view.reader?.seen).toBe(true); // opening marks it read
+    t.model.setSeen('icloud', keyOf(preview(1)), false);
+    expect(t.model.view.reader?.seen).toBe(false); // before the helper answers
+    t.model.setSeen('icloud', keyOf(preview(1)), true);
+    expect(t.model.view.reader?.seen).toBe(true);
+    expect(t.helperCalls().slice(1).map((c) => (c.command as { call: { seen: boolean } }).call.seen)).toEqual([false, true]);
+    t.helperCalls()[1].resolve({});
+    t.helperCalls()[2].reject(new UserError('The server did not accept the change.'));
+    await flush();
+    expect(t.model.view.reader?.seen).toBe(false);
+    expect(t.model.view.notice).toBe('The server did not accept the change.');
+  });
+
   it('opens webmail and the settings through the injected browser calls', () => {
     const t = setup();
     t.model.openWebmail('https://www.icloud.com/mail/');
